@@ -1,0 +1,37 @@
+//! The W3C *MediaStream Image Capture* API as Rust types and traits, and the logic every backend
+//! shares.
+//!
+//! This crate does no I/O. Backends (`imagecapture-native` on nokhwa, `imagecapture-web` on
+//! web-sys) implement [`traits`]; apps usually depend on the `imagecapture` facade, which picks
+//! the backend for the target.
+//!
+//! - [`photo`], [`track`], [`constraints`]: every spec dictionary and enum, with serde mapping
+//!   them 1:1 to the JavaScript dictionaries.
+//! - [`error`]: one error type carrying the spec's DOMException name.
+//! - [`traits`]: `MediaDevices`, `MediaStreamTrack`, `ImageCapture`, `ImageBitmap`, `Blob`.
+//! - [`photo_settings`], [`select`], [`scale`]: validation of photo settings, the
+//!   constraint-selection algorithm, size and pixel arithmetic.
+
+pub mod constraints;
+pub mod error;
+pub mod limits;
+pub mod photo;
+pub mod photo_settings;
+pub mod scale;
+pub mod select;
+pub mod track;
+pub mod traits;
+
+pub use constraints::{MediaStreamConstraints, MediaTrackConstraintSet, MediaTrackConstraints};
+pub use error::{Error, ErrorName, Result};
+pub use photo::{
+    FillLightMode, MediaSettingsRange, PhotoCapabilities, PhotoSettings, RedEyeReduction,
+};
+pub use track::{
+    MediaDeviceInfo, MediaDeviceKind, MediaTrackCapabilities, MediaTrackSettings,
+    MediaTrackSupportedConstraints, MeteringMode, Point2D, ReadyState, TrackKind,
+};
+pub use traits::{
+    BlobTrait, ImageBitmapTrait, ImageCaptureTrait, MaybeSend, MediaDevicesTrait, MediaStream,
+    MediaStreamTrackTrait,
+};

@@ -1,0 +1,510 @@
+//! Size and pixel arithmetic: the size of a photo, resampling RGBA frames, and the rectangle a
+//! digital zoom shows.
+
+use crate::error::{Error, Result};
+
+/// Bytes per RGBA8 pixel.
+const CHANNELS: usize = 4;
+
+/// The size of a photo for `imageWidth`/`imageHeight`.
+///
+/// Both given: both, rounded. One given: that one, and the other from the `source` aspect ratio
+/// (rounded). Neither: the `source` size. Every dimension is at least 1 and at most `u32::MAX`.
+/// The values are expected to be validated already (finite, positive); a NaN counts as 1. A
+/// `source` with a zero dimension has no aspect ratio: the missing dimension then equals the
+/// given one.
+pub fn scaled_size(source: (u32, u32), width: Option<f64>, height: Option<f64>) -> (u32, u32) {
+    let (sw, sh) = (f64::from(source.0), f64::from(source.1));
+    let has_ratio = source.0 > 0 && source.1 > 0;
+    match (width, height) {
+        (Some(w), Some(h)) => (pixels(w), pixels(h)),
+        (Some(w), None) if has_ratio => (pixels(w), pixels(w * sh / sw)),
+        (None, Some(h)) if has_ratio => (pixels(h * sw / sh), pixels(h)),
+        (Some(v), None) | (None, Some(v)) => (pixels(v), pixels(v)),
+        (None, None) => source,
+    }
+}
+
+/// `value` rounded to a pixel count in `1..=u32::MAX`.
+fn pixels(value: f64) -> u32 {
+    if value.is_nan() {
+        return 1;
+    }
+    // `as` saturates; the bounds are applied first so the intent is plain.
+    value.round().clamp(1.0, f64::from(u32::MAX)) as u32
+}
+
+/// Resamples an RGBA8 image (4 bytes a pixel, rows tightly packed, `src_size` = width × height)
+/// into `dst` at `dst_size`.
+///
+/// Each axis on its own: area averaging (a box filter) where it shrinks, bilinear interpolation
+/// (pixel centres aligned, edges clamped) where it grows, a copy where it keeps its size; the
+/// same size on both axes is a plain copy. Separable, with the weights worked out once per
+/// column and per row, and one intermediate buffer per call.
+///
+/// # Errors
+/// `UnknownError` when a dimension is zero, when a buffer's length is not width × height × 4, or
+/// when that size does not fit in memory arithmetic (`usize`).
+pub fn resize_rgba(
+    src: &[u8],
+    src_size: (u32, u32),
+    dst: &mut [u8],
+    dst_size: (u32, u32),
+) -> Result<()> {
+    let (sw, sh, src_len) = image_len("source", src_size)?;
+    let (dw, dh, dst_len) = image_len("destination", dst_size)?;
+    check_len("source", src.len(), src_size, src_len)?;
+    check_len("destination", dst.len(), dst_size, dst_len)?;
+    if src_size == dst_size {
+        dst.copy_from_slice(src);
+        return Ok(());
+    }
+
+    let columns = Taps::new(sw, dw);
+    let rows = Taps::new(sh, dh);
+    let src_stride = sw * CHANNELS;
+    let dst_stride = dw * CHANNELS;
+
+    // Pass 1, along each row: sh rows of dw pixels, as f32.
+    let mid_len = dst_stride
+        .checked_mul(sh)
+        .ok_or_else(|| Error::unknown("resize_rgba: the intermediate image is too large"))?;
+    let mut mid = vec![0.0f32; mid_len];
+    for (row, out) in src
+        .chunks_exact(src_stride)
+        .zip(mid.chunks_exact_mut(dst_stride))
+    {
+        for (x, pixel) in out.chunks_exact_mut(CHANNELS).enumerate() {
+            let (first, weights) = columns.get(x);
+            let start = first * CHANNELS;
+            let end = start + weights.len() * CHANNELS;
+            let mut acc = [0.0f32; CHANNELS];
+            for (source, &w) in row
+                .get(start..end)
+                .unwrap_or_default()
+                .chunks_exact(CHANNELS)
+                .zip(weights)
+            {
+                for (a, &s) in acc.iter_mut().zip(source) {
+                    *a += f32::from(s) * w;
+                }
+            }
+            pixel.copy_from_slice(&acc);
+        }
+    }
+
+    // Pass 2, along each column: a weighted sum of whole intermediate rows.
+    let mut acc = vec![0.0f32; dst_stride];
+    for (y, out) in dst.chunks_exact_mut(dst_stride).enumerate() {
+        let (first, weights) = rows.get(y);
+        acc.fill(0.0);
+        for (source, &w) in mid
+            .get(first * dst_stride..(first + weights.len()) * dst_stride)
+            .unwrap_or_default()
+            .chunks_exact(dst_stride)
+            .zip(weights)
+        {
+            for (a, &s) in acc.iter_mut().zip(source) {
+                *a += s * w;
+            }
+        }
+        for (o, &a) in out.iter_mut().zip(&acc) {
+            // `as` saturates to 0..=255 (and maps NaN to 0).
+            *o = (a + 0.5) as u8;
+        }
+    }
+    Ok(())
+}
+
+/// The width and height as `usize`, and the byte length of such an image.
+fn image_len(which: &str, (w, h): (u32, u32)) -> Result<(usize, usize, usize)> {
+    if w == 0 || h == 0 {
+        return Err(Error::unknown(format!(
+            "resize_rgba: the {which} image is {w}×{h}; both dimensions must be at least 1"
+        )));
+    }
+    let too_large = || Error::unknown(format!("resize_rgba: a {w}×{h} {which} image is too large"));
+    let w = usize::try_from(w).map_err(|_| too_large())?;
+    let h = usize::try_from(h).map_err(|_| too_large())?;
+    let len = w
+        .checked_mul(h)
+        .and_then(|n| n.checked_mul(CHANNELS))
+        .ok_or_else(too_large)?;
+    Ok((w, h, len))
+}
+
+fn check_len(which: &str, actual: usize, (w, h): (u32, u32), expected: usize) -> Result<()> {
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(Error::unknown(format!(
+            "resize_rgba: the {which} buffer holds {actual} bytes; a {w}×{h} RGBA image needs \
+             {expected}"
+        )))
+    }
+}
+
+/// The resampling weights of one axis: for each output index, the first source index and the
+/// weights of consecutive source indices from there. Every span lies inside the source and its
+/// weights sum to 1.
+struct Taps {
+    /// For each output index: the first source index, and where its weights start.
+    spans: Vec<(usize, usize)>,
+    /// All weights, output after output; the last output's run ends at the end.
+    weights: Vec<f32>,
+}
+
+impl Taps {
+    /// The weights taking `src` samples to `dst` (both at least 1).
+    fn new(src: usize, dst: usize) -> Self {
+        let mut spans = Vec::with_capacity(dst);
+        let mut weights = Vec::new();
+        let scale = src as f64 / dst as f64;
+        let last = src.saturating_sub(1);
+        for i in 0..dst {
+            spans.push((0, weights.len()));
+            let first = if src == dst {
+                weights.push(1.0);
+                i
+            } else if src > dst {
+                // Shrinking: output i covers source [a, b); weight each source pixel by overlap.
+                let a = i as f64 * scale;
+                let b = ((i + 1) as f64 * scale).min(src as f64);
+                let first = (a.floor() as usize).min(last);
+                let end = (b.ceil() as usize).clamp(first + 1, src);
+                let mut sum = 0.0;
+                let start = weights.len();
+                for j in first..end {
+                    let overlap = (b.min((j + 1) as f64) - a.max(j as f64)).max(0.0);
+                    sum += overlap;
+                    weights.push(overlap as f32);
+                }
+                if sum > 0.0 {
+                    for w in weights.get_mut(start..).unwrap_or_default() {
+                        *w = (f64::from(*w) / sum) as f32;
+                    }
+                }
+                first
+            } else {
+                // Enlarging: linear between the two source centres around output i's centre.
+                let centre = ((i as f64 + 0.5) * scale - 0.5).clamp(0.0, last as f64);
+                let first = (centre.floor() as usize).min(last);
+                let fraction = centre - first as f64;
+                if first < last && fraction > 0.0 {
+                    weights.push((1.0 - fraction) as f32);
+                    weights.push(fraction as f32);
+                } else {
+                    weights.push(1.0);
+                }
+                first
+            };
+            if let Some(span) = spans.last_mut() {
+                span.0 = first;
+            }
+        }
+        Self { spans, weights }
+    }
+
+    /// The first source index of output `i` and its weights.
+    fn get(&self, i: usize) -> (usize, &[f32]) {
+        let Some(&(first, start)) = self.spans.get(i) else {
+            return (0, &[]);
+        };
+        let end = self
+            .spans
+            .get(i + 1)
+            .map_or(self.weights.len(), |&(_, next)| next);
+        (first, self.weights.get(start..end).unwrap_or_default())
+    }
+}
+
+/// The rectangle `(x, y, width, height)` of a `size` frame that a digital zoom shows.
+///
+/// The width and height are the frame's divided by `zoom` (rounded, at least 1; a zoom below 1
+/// or NaN counts as 1). `pan` and `tilt` move the rectangle within the free margin, as fractions
+/// from −1 to 1 (clamped; NaN counts as 0): 0 centres it; `pan` 1 puts it at the right edge and
+/// −1 at the left; `tilt` 1 at the top edge and −1 at the bottom, as a camera tilting up. The
+/// rectangle always lies inside the frame. A frame with a zero dimension gives `(0, 0, 0, 0)`.
+pub fn center_crop(size: (u32, u32), zoom: f64, pan: f64, tilt: f64) -> (u32, u32, u32, u32) {
+    let (width, height) = size;
+    if width == 0 || height == 0 {
+        return (0, 0, 0, 0);
+    }
+    let zoom = if zoom.is_nan() { 1.0 } else { zoom.max(1.0) };
+    let w = crop_len(width, zoom);
+    let h = crop_len(height, zoom);
+    let x = crop_offset(width - w, pan);
+    let y = crop_offset(height - h, -tilt);
+    (x, y, w, h)
+}
+
+/// `full / zoom`, rounded, in `1..=full`.
+fn crop_len(full: u32, zoom: f64) -> u32 {
+    let len = (f64::from(full) / zoom).round();
+    (len as u32).clamp(1, full)
+}
+
+/// Where a span starts in a `margin` of free room, for a position from −1 (start) to 1 (end).
+fn crop_offset(margin: u32, position: f64) -> u32 {
+    let position = if position.is_nan() {
+        0.0
+    } else {
+        position.clamp(-1.0, 1.0)
+    };
+    let offset = (f64::from(margin) * (1.0 + position) / 2.0).round();
+    (offset as u32).min(margin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorName;
+
+    fn image(size: (u32, u32), pixel: impl Fn(u32, u32) -> [u8; 4]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for y in 0..size.1 {
+            for x in 0..size.0 {
+                out.extend_from_slice(&pixel(x, y));
+            }
+        }
+        out
+    }
+
+    fn resized(src: &[u8], from: (u32, u32), to: (u32, u32)) -> Vec<u8> {
+        let mut dst = vec![0u8; (to.0 * to.1 * 4) as usize];
+        resize_rgba(src, from, &mut dst, to).unwrap();
+        dst
+    }
+
+    fn pixel(img: &[u8], width: u32, x: u32, y: u32) -> [u8; 4] {
+        let i = ((y * width + x) * 4) as usize;
+        [img[i], img[i + 1], img[i + 2], img[i + 3]]
+    }
+
+    // ---- scaled_size ----
+
+    #[test]
+    fn scaled_size_follows_the_source_aspect_ratio() {
+        assert_eq!(scaled_size((1920, 1080), None, None), (1920, 1080));
+        assert_eq!(
+            scaled_size((1920, 1080), Some(640.0), Some(480.0)),
+            (640, 480)
+        );
+        assert_eq!(
+            scaled_size((1920, 1080), Some(640.4), Some(479.6)),
+            (640, 480)
+        );
+        assert_eq!(scaled_size((1920, 1080), Some(1280.0), None), (1280, 720));
+        assert_eq!(scaled_size((1920, 1080), None, Some(720.0)), (1280, 720));
+        assert_eq!(scaled_size((640, 480), Some(100.0), None), (100, 75));
+        // 1000 × 3/4 = 750; 333 × 3/4 = 249.75 → 250.
+        assert_eq!(scaled_size((640, 480), Some(333.0), None), (333, 250));
+        // At least 1.
+        assert_eq!(scaled_size((1920, 10), Some(2.0), None), (2, 1));
+        assert_eq!(scaled_size((1920, 1080), Some(0.2), Some(0.2)), (1, 1));
+        // No aspect ratio to follow.
+        assert_eq!(scaled_size((0, 1080), Some(100.0), None), (100, 100));
+        assert_eq!(scaled_size((0, 0), None, None), (0, 0));
+    }
+
+    // ---- resize_rgba ----
+
+    #[test]
+    fn constant_images_stay_constant() {
+        let colour = [12, 200, 255, 128];
+        let sizes = [
+            (1, 1),
+            (2, 2),
+            (3, 7),
+            (640, 480),
+            (17, 5),
+            (1920, 1080),
+            (1, 33),
+        ];
+        for from in sizes {
+            let src = image(from, |_, _| colour);
+            for to in sizes {
+                let dst = resized(&src, from, to);
+                assert!(
+                    dst.chunks_exact(4).all(|p| p == colour),
+                    "{from:?} → {to:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_checker_shrunk_to_one_pixel_averages() {
+        let src = image((2, 2), |x, y| {
+            if (x + y) % 2 == 0 {
+                [0, 0, 0, 255]
+            } else {
+                [255, 255, 255, 255]
+            }
+        });
+        assert_eq!(resized(&src, (2, 2), (1, 1)), vec![128, 128, 128, 255]);
+        // Each axis on its own: 2×2 → 1×2 averages each row.
+        let src = image((2, 2), |x, y| [(x * 100 + y * 10) as u8, 0, 0, 255]);
+        assert_eq!(
+            resized(&src, (2, 2), (1, 2)),
+            vec![50, 0, 0, 255, 60, 0, 0, 255]
+        );
+    }
+
+    #[test]
+    fn shrinking_by_a_non_integer_factor_weights_by_area() {
+        // 3 → 2: output 0 covers source [0, 1.5): (s0 + s1/2) / 1.5.
+        let src = image((3, 1), |x, _| [[0, 90, 180][x as usize], 0, 0, 255]);
+        let dst = resized(&src, (3, 1), (2, 1));
+        assert_eq!(dst[0], 30); // (0 + 45) / 1.5
+        assert_eq!(dst[4], 150); // (45 + 180) / 1.5
+    }
+
+    #[test]
+    fn enlarging_keeps_corners_and_interpolates_between() {
+        let src = image((2, 2), |x, y| {
+            [
+                [[10, 0, 0, 255], [200, 0, 0, 255]],
+                [[0, 50, 0, 255], [0, 0, 250, 255]],
+            ][y as usize][x as usize]
+        });
+        let dst = resized(&src, (2, 2), (7, 5));
+        assert_eq!(pixel(&dst, 7, 0, 0), pixel(&src, 2, 0, 0));
+        assert_eq!(pixel(&dst, 7, 6, 0), pixel(&src, 2, 1, 0));
+        assert_eq!(pixel(&dst, 7, 0, 4), pixel(&src, 2, 0, 1));
+        assert_eq!(pixel(&dst, 7, 6, 4), pixel(&src, 2, 1, 1));
+        // 1 → 4 along x: bilinear between 0 and 255 across the middle, monotonic.
+        let src = image((2, 1), |x, _| [(x * 255) as u8, 0, 0, 255]);
+        let dst = resized(&src, (2, 1), (4, 1));
+        let reds: Vec<u8> = dst.chunks_exact(4).map(|p| p[0]).collect();
+        // Centres at -0.25, 0.25, 0.75, 1.25 in source pixels → 0, 64, 191, 255.
+        assert_eq!(reds, vec![0, 64, 191, 255]);
+    }
+
+    #[test]
+    fn one_axis_shrinks_while_the_other_grows() {
+        let src = image((4, 2), |x, y| [(x * 60) as u8, (y * 200) as u8, 7, 255]);
+        let dst = resized(&src, (4, 2), (2, 4));
+        // x: averages pairs (0,60)→30, (120,180)→150; y: corners kept (0 and 200).
+        assert_eq!(pixel(&dst, 2, 0, 0), [30, 0, 7, 255]);
+        assert_eq!(pixel(&dst, 2, 1, 3), [150, 200, 7, 255]);
+    }
+
+    #[test]
+    fn same_size_is_a_copy() {
+        let src = image((5, 3), |x, y| [x as u8, y as u8, (x * y) as u8, 9]);
+        assert_eq!(resized(&src, (5, 3), (5, 3)), src);
+    }
+
+    #[test]
+    fn wrong_lengths_and_zero_dimensions_are_errors() {
+        let src = [0u8; 16];
+        let mut dst = vec![0u8; 4];
+        for (s, from, d, to) in [
+            (&src[..15], (2, 2), 4, (1, 1)),
+            (&src[..], (2, 2), 3, (1, 1)),
+            (&src[..], (2, 2), 8, (1, 1)),
+            (&src[..], (4, 2), 4, (1, 1)),
+            (&src[..], (0, 2), 4, (1, 1)),
+            (&src[..], (2, 2), 4, (1, 0)),
+            (&src[..], (u32::MAX, u32::MAX), 4, (1, 1)),
+        ] {
+            dst.resize(d, 0);
+            let e = resize_rgba(s, from, &mut dst, to).unwrap_err();
+            assert_eq!(e.name(), ErrorName::Unknown, "{from:?} → {to:?}");
+            assert!(e.message().starts_with("resize_rgba: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn weights_stay_inside_the_source_and_sum_to_one() {
+        for src in 1..40 {
+            for dst in 1..40 {
+                let taps = Taps::new(src, dst);
+                for i in 0..dst {
+                    let (first, weights) = taps.get(i);
+                    assert!(!weights.is_empty());
+                    assert!(first + weights.len() <= src, "{src} → {dst} at {i}");
+                    let sum: f32 = weights.iter().sum();
+                    assert!((sum - 1.0).abs() < 1e-5, "{src} → {dst} at {i}: {sum}");
+                }
+            }
+        }
+    }
+
+    /// `cargo test -p imagecapture-core --release -- --ignored --nocapture resize_speed`
+    #[test]
+    #[ignore = "a timing, run in release"]
+    fn resize_speed() {
+        let from = (1920, 1080);
+        let src = image(from, |x, y| [x as u8, y as u8, (x ^ y) as u8, 255]);
+        for to in [(640, 480), (1280, 720), (3840, 2160), (320, 180)] {
+            let mut dst = vec![0u8; (to.0 * to.1 * 4) as usize];
+            resize_rgba(&src, from, &mut dst, to).unwrap();
+            let runs = 20;
+            let start = std::time::Instant::now();
+            for _ in 0..runs {
+                resize_rgba(&src, from, &mut dst, to).unwrap();
+            }
+            let each = start.elapsed() / runs;
+            println!("{from:?} → {to:?}: {each:?}");
+        }
+    }
+
+    // ---- center_crop ----
+
+    #[test]
+    fn center_crop_shows_the_middle_and_moves_with_pan_and_tilt() {
+        assert_eq!(center_crop((1920, 1080), 1.0, 0.0, 0.0), (0, 0, 1920, 1080));
+        assert_eq!(
+            center_crop((1920, 1080), 2.0, 0.0, 0.0),
+            (480, 270, 960, 540)
+        );
+        assert_eq!(
+            center_crop((1920, 1080), 2.0, 1.0, 0.0),
+            (960, 270, 960, 540)
+        );
+        assert_eq!(
+            center_crop((1920, 1080), 2.0, -1.0, 0.0),
+            (0, 270, 960, 540)
+        );
+        // Tilting up shows the top.
+        assert_eq!(center_crop((1920, 1080), 2.0, 0.0, 1.0), (480, 0, 960, 540));
+        assert_eq!(
+            center_crop((1920, 1080), 2.0, 0.0, -1.0),
+            (480, 540, 960, 540)
+        );
+        assert_eq!(
+            center_crop((1920, 1080), 2.0, 0.5, 0.0),
+            (720, 270, 960, 540)
+        );
+        // Clamped: zoom below 1, pan beyond ±1, NaN.
+        assert_eq!(center_crop((640, 480), 0.5, 0.0, 0.0), (0, 0, 640, 480));
+        assert_eq!(
+            center_crop((640, 480), f64::NAN, f64::NAN, f64::NAN),
+            (0, 0, 640, 480)
+        );
+        assert_eq!(
+            center_crop((640, 480), 2.0, 7.0, -7.0),
+            (320, 240, 320, 240)
+        );
+        assert_eq!(
+            center_crop((640, 480), f64::INFINITY, 1.0, 1.0),
+            (639, 0, 1, 1)
+        );
+        assert_eq!(center_crop((0, 480), 2.0, 0.0, 0.0), (0, 0, 0, 0));
+    }
+
+    #[test]
+    fn center_crop_always_lies_inside_the_frame() {
+        for size in [(1, 1), (3, 2), (640, 480), (1919, 1081)] {
+            for zoom in [1.0, 1.1, 1.5, 2.0, 3.7, 10.0, 1e6] {
+                for pan in [-1.0, -0.3, 0.0, 0.49, 1.0] {
+                    let (x, y, w, h) = center_crop(size, zoom, pan, -pan);
+                    assert!(w >= 1 && h >= 1);
+                    assert!(x + w <= size.0 && y + h <= size.1, "{size:?} {zoom} {pan}");
+                }
+            }
+        }
+    }
+}

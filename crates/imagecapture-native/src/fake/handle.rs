@@ -1,0 +1,123 @@
+//! [`FakeCameraHandle`]: the test's remote control of a fake camera and its window into it.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use nokhwa_core::types::CameraFormat;
+
+/// What the devices of one fake camera share with its handles.
+#[derive(Debug, Default)]
+pub(super) struct Shared {
+    pub(super) unplugged: AtomicBool,
+    pub(super) stalled: AtomicBool,
+    pub(super) refuse_open: AtomicBool,
+    /// Device objects alive.
+    pub(super) open_count: AtomicUsize,
+    /// Device objects with an open stream.
+    pub(super) streaming_count: AtomicUsize,
+    pub(super) frames_delivered: AtomicU64,
+    /// The format of the device opened or reconfigured last; `None` when no device is alive.
+    pub(super) current_format: Mutex<Option<CameraFormat>>,
+}
+
+impl Shared {
+    pub(super) fn format_slot(&self) -> MutexGuard<'_, Option<CameraFormat>> {
+        self.current_format
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Remote control and inspection window of a [`FakeCamera`](super::FakeCamera) and of every
+/// device opened from it.
+///
+/// Cheap to clone (an [`Arc`] inside), `Send` and `Sync`: a test keeps one while the code under
+/// test owns the camera, pulls the plug, stalls the stream, and checks what the device went
+/// through.
+#[derive(Clone, Debug)]
+pub struct FakeCameraHandle {
+    pub(super) shared: Arc<Shared>,
+}
+
+impl FakeCameraHandle {
+    /// A handle to a new, unshared state: plugged in, running, no device open.
+    pub(super) fn new() -> Self {
+        Self {
+            shared: Arc::default(),
+        }
+    }
+
+    /// Unplugs the camera, for good: from now on `frame()` and `frame_raw()` fail with
+    /// `NokhwaError::ReadFrameError("No such device (os error 19)")` (what a V4L2 read says on
+    /// `ENODEV`), and so do `open_stream()` and [`FakeCamera::open`](super::FakeCamera::open).
+    /// Format changes and queries fail with the same text; `stop_stream()` still succeeds.
+    pub fn unplug(&self) {
+        self.shared.unplugged.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`unplug`](Self::unplug) was called.
+    #[must_use]
+    pub fn is_unplugged(&self) -> bool {
+        self.shared.unplugged.load(Ordering::SeqCst)
+    }
+
+    /// Stalls (`true`) or resumes (`false`) the stream. While stalled no frame comes: `frame()`
+    /// waits up to the configured read timeout and then fails with
+    /// `NokhwaError::ReadFrameError("Connection timed out (os error 110)")`; when the stall ends
+    /// during the wait, the frame is delivered.
+    pub fn set_stalled(&self, stalled: bool) {
+        self.shared.stalled.store(stalled, Ordering::SeqCst);
+    }
+
+    /// Whether the stream is stalled.
+    #[must_use]
+    pub fn is_stalled(&self) -> bool {
+        self.shared.stalled.load(Ordering::SeqCst)
+    }
+
+    /// Makes opening the device and opening its stream fail (`true`) with
+    /// `NokhwaError::OpenDeviceError(name, "Device or resource busy (os error 16)")`, as when
+    /// another process holds the camera; `false` lets them succeed again. A stream already
+    /// open keeps running.
+    pub fn set_refuse_open(&self, refuse: bool) {
+        self.shared.refuse_open.store(refuse, Ordering::SeqCst);
+    }
+
+    /// Whether opening is refused.
+    #[must_use]
+    pub fn is_refusing_open(&self) -> bool {
+        self.shared.refuse_open.load(Ordering::SeqCst)
+    }
+
+    /// Whether a device object is alive (from its creation until it is dropped).
+    #[must_use]
+    pub fn is_device_open(&self) -> bool {
+        self.open_count() > 0
+    }
+
+    /// How many device objects are alive; back to 0 once every `nokhwa::Camera` opened from
+    /// this fake camera is dropped.
+    #[must_use]
+    pub fn open_count(&self) -> usize {
+        self.shared.open_count.load(Ordering::SeqCst)
+    }
+
+    /// Whether a device has its stream open.
+    #[must_use]
+    pub fn is_streaming(&self) -> bool {
+        self.shared.streaming_count.load(Ordering::SeqCst) > 0
+    }
+
+    /// How many frames the devices delivered (through `frame()` or `frame_raw()`), in total.
+    #[must_use]
+    pub fn frames_delivered(&self) -> u64 {
+        self.shared.frames_delivered.load(Ordering::SeqCst)
+    }
+
+    /// The current format of the device opened or reconfigured last; `None` when no device is
+    /// alive.
+    #[must_use]
+    pub fn current_format(&self) -> Option<CameraFormat> {
+        *self.shared.format_slot()
+    }
+}

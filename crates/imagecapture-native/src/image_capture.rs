@@ -1,0 +1,205 @@
+//! `ImageCapture` on a native camera.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use futures_channel::oneshot;
+use imagecapture_core::limits::{FRAME_TIMEOUT, PHOTO_TIMEOUT};
+use imagecapture_core::photo_settings::{
+    PhotoPlan, capture_size_for, check_photo_setting_types, plan_photo,
+};
+use imagecapture_core::{
+    Error, FillLightMode, ImageCaptureTrait, MediaSettingsRange, MediaStreamTrackTrait,
+    PhotoCapabilities, PhotoSettings, ReadyState, RedEyeReduction, Result, TrackKind,
+};
+use nokhwa::utils::CameraFormat;
+
+use crate::bitmap::{Blob, ImageBitmap};
+use crate::formats::{format_for_size, sizes_of};
+use crate::photo::develop;
+use crate::timer::{timeout, wake_at};
+use crate::track::MediaStreamTrack;
+use crate::worker::{Command, RawFrame};
+
+/// How many undecodable frames in a row `grab_frame` skips before it gives up.
+const DECODE_ATTEMPTS: usize = 3;
+
+/// `ImageCapture`: stills and frames from a native camera's track.
+#[derive(Debug)]
+pub struct ImageCapture {
+    track: MediaStreamTrack,
+    /// The number of the newest frame this object handed out: a grab returns only newer ones.
+    /// Only changed with the track's state lock held.
+    last_seq: AtomicU64,
+}
+
+impl ImageCapture {
+    /// Waits for a frame newer than any handed out, arrived no earlier than just before
+    /// `started`, until `deadline`.
+    async fn fresh_frame(&self, started: Instant, deadline: Instant) -> Result<Arc<RawFrame>> {
+        std::future::poll_fn(|cx| {
+            let mut state = self.track.shared().lock();
+            if state.ready_state == ReadyState::Ended {
+                let why = state
+                    .end_reason
+                    .as_ref()
+                    .map_or("the track was stopped", |e| e.message());
+                return Poll::Ready(Err(Error::unknown(format!(
+                    "the track ended while waiting for a frame: {why}"
+                ))));
+            }
+            if let Some(frame) = &state.latest {
+                let window = freshness_window(&frame.format);
+                if frame.seq > self.last_seq.load(Ordering::Relaxed)
+                    && frame.captured + window >= started
+                {
+                    self.last_seq.store(frame.seq, Ordering::Relaxed);
+                    return Poll::Ready(Ok(Arc::clone(frame)));
+                }
+            }
+            if Instant::now() >= deadline {
+                return Poll::Ready(Err(Error::unknown(format!(
+                    "no frame came from the camera within {} ms",
+                    deadline.saturating_duration_since(started).as_millis()
+                ))));
+            }
+            state.waiters.push(cx.waker().clone());
+            drop(state);
+            if !wake_at(deadline, cx.waker()) {
+                return Poll::Ready(Err(Error::unknown(
+                    "no timer to bound the wait for a frame",
+                )));
+            }
+            Poll::Pending
+        })
+        .await
+    }
+
+    fn formats(&self) -> (Vec<CameraFormat>, CameraFormat) {
+        let state = self.track.shared().lock();
+        (state.formats.clone(), state.format)
+    }
+
+    fn capabilities_of(formats: &[CameraFormat]) -> PhotoCapabilities {
+        let range = |values: Vec<u32>| {
+            let min = values.iter().copied().min().unwrap_or(0);
+            let max = values.iter().copied().max().unwrap_or(0);
+            // Any size in between: photos are scaled to the exact size asked for.
+            MediaSettingsRange::new(f64::from(min), f64::from(max), 1.0)
+        };
+        PhotoCapabilities {
+            red_eye_reduction: Some(RedEyeReduction::Never),
+            image_height: Some(range(formats.iter().map(CameraFormat::height).collect())),
+            image_width: Some(range(formats.iter().map(CameraFormat::width).collect())),
+            // No torch, so no flash.
+            fill_light_mode: Some(Vec::<FillLightMode>::new()),
+        }
+    }
+
+    /// The frame a photo of `plan` is made from: the live one when the camera's current size
+    /// serves, else one taken at another size.
+    async fn frame_for(&self, plan: &PhotoPlan, started: Instant) -> Result<Arc<RawFrame>> {
+        let (formats, current) = self.formats();
+        let current_size = (current.width(), current.height());
+        let size = capture_size_for(&sizes_of(&formats), plan.size, current_size);
+        match format_for_size(&formats, size, &current) {
+            Some(format) if size != current_size => {
+                let frame = self
+                    .track
+                    .request(|reply| Command::Still { format, reply }, "takePhoto")
+                    .await?;
+                Ok(Arc::new(frame))
+            }
+            _ => self.fresh_frame(started, started + FRAME_TIMEOUT).await,
+        }
+    }
+}
+
+/// How old a waiting frame may be and still count as the live picture: two frame intervals
+/// (a frame is at most one interval old while the camera runs; the second absorbs jitter),
+/// at least 50 ms. An older frame means the camera stalled, and we wait for a new one.
+fn freshness_window(format: &CameraFormat) -> Duration {
+    let fps = format.frame_rate().max(1);
+    Duration::from_millis(2000 / u64::from(fps)).max(Duration::from_millis(50))
+}
+
+impl ImageCaptureTrait for ImageCapture {
+    type Track = MediaStreamTrack;
+    type Frame = ImageBitmap;
+    type Photo = Blob;
+
+    fn new(track: MediaStreamTrack) -> Result<Self> {
+        if track.kind() != TrackKind::Video {
+            return Err(Error::not_supported("ImageCapture needs a video track"));
+        }
+        Ok(Self {
+            track,
+            last_seq: AtomicU64::new(0),
+        })
+    }
+
+    fn track(&self) -> &MediaStreamTrack {
+        &self.track
+    }
+
+    async fn take_photo(&self, settings: &PhotoSettings) -> Result<Blob> {
+        check_photo_setting_types(settings)?;
+        self.track.check_usable()?;
+        let started = Instant::now();
+        let (formats, current) = self.formats();
+        let capabilities = Self::capabilities_of(&formats);
+        let plan = plan_photo(settings, &capabilities, (current.width(), current.height()))?;
+        let frame = self.frame_for(&plan, started).await?;
+        // Decoding, scaling and encoding take milliseconds to tens of them: off the caller's
+        // thread, which may be an async executor's.
+        let (reply, developed) = oneshot::channel();
+        std::thread::Builder::new()
+            .name("imagecapture-photo".into())
+            .spawn(move || {
+                let _ = reply.send(develop(&frame, &plan));
+            })
+            .map_err(|e| Error::unknown(format!("cannot start the photo thread: {e}")))?;
+        match timeout(PHOTO_TIMEOUT, developed).await {
+            Some(Ok(photo)) => photo,
+            Some(Err(oneshot::Canceled)) => Err(Error::unknown("the photo could not be encoded")),
+            None => Err(Error::unknown("encoding the photo took too long")),
+        }
+    }
+
+    async fn get_photo_capabilities(&self) -> Result<PhotoCapabilities> {
+        self.track.check_usable()?;
+        Ok(Self::capabilities_of(&self.formats().0))
+    }
+
+    async fn get_photo_settings(&self) -> Result<PhotoSettings> {
+        self.track.check_usable()?;
+        let current = self.formats().1;
+        Ok(PhotoSettings {
+            // Chrome reports red-eye reduction as on only when the device always applies it.
+            red_eye_reduction: Some(false),
+            image_height: Some(f64::from(current.height())),
+            image_width: Some(f64::from(current.width())),
+            ..PhotoSettings::default()
+        })
+    }
+
+    async fn grab_frame(&self) -> Result<ImageBitmap> {
+        self.track.check_usable()?;
+        let started = Instant::now();
+        let deadline = started + FRAME_TIMEOUT;
+        let mut last_error = None;
+        for _ in 0..DECODE_ATTEMPTS {
+            let frame = self.fresh_frame(started, deadline).await?;
+            let mut rgba = Vec::new();
+            let size = (frame.format.width(), frame.format.height());
+            match crate::convert::to_rgba(frame.format.format(), size, &frame.data, &mut rgba) {
+                Ok((w, h)) => return Ok(ImageBitmap::new(w, h, rgba)),
+                // A corrupt frame (a webcam's first MJPEG frames can be): try the next one.
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| Error::unknown("no decodable frame")))
+    }
+}

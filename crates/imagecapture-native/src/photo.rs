@@ -1,0 +1,53 @@
+//! Developing a photo: camera bytes → RGBA → cropped to the photo's shape → scaled to its size
+//! → encoded.
+
+use imagecapture_core::photo_settings::{PhotoPlan, aspect_crop};
+use imagecapture_core::scale::resize_rgba;
+use imagecapture_core::{Error, Result};
+
+use crate::bitmap::Blob;
+use crate::convert::to_rgba;
+use crate::encode::encode;
+use crate::worker::RawFrame;
+
+/// Turns one camera frame into the photo `plan` describes.
+pub(crate) fn develop(frame: &RawFrame, plan: &PhotoPlan) -> Result<Blob> {
+    let mut rgba = Vec::new();
+    let size = (frame.format.width(), frame.format.height());
+    let size = to_rgba(frame.format.format(), size, &frame.data, &mut rgba)?;
+    let (rgba, size) = crop(rgba, size, aspect_crop(size, plan.size))?;
+    let pixels = if size == plan.size {
+        rgba
+    } else {
+        let len = (plan.size.0 as usize)
+            .checked_mul(plan.size.1 as usize)
+            .and_then(|p| p.checked_mul(4))
+            .ok_or_else(|| Error::unknown("photo size overflows memory"))?;
+        let mut out = vec![0; len];
+        resize_rgba(&rgba, size, &mut out, plan.size)?;
+        out
+    };
+    let bytes = encode(&pixels, plan.size, plan.encoding)?;
+    Ok(Blob::new(plan.encoding.mime_type(), bytes))
+}
+
+/// The `(x, y, w, h)` part of an RGBA picture (no copy when it is the whole picture).
+fn crop(
+    rgba: Vec<u8>,
+    (sw, sh): (u32, u32),
+    (x, y, w, h): (u32, u32, u32, u32),
+) -> Result<(Vec<u8>, (u32, u32))> {
+    if (x, y, w, h) == (0, 0, sw, sh) {
+        return Ok((rgba, (sw, sh)));
+    }
+    let row = sw as usize * 4;
+    let mut out = Vec::with_capacity(w as usize * h as usize * 4);
+    for r in y..y + h {
+        let start = r as usize * row + x as usize * 4;
+        let line = rgba
+            .get(start..start + w as usize * 4)
+            .ok_or_else(|| Error::unknown("crop outside the frame"))?;
+        out.extend_from_slice(line);
+    }
+    Ok((out, (w, h)))
+}
