@@ -1,1 +1,48 @@
-//! placeholder
+//! The W3C *MediaStream Image Capture* API for Rust: `ImageCapture` (`take_photo`,
+//! `grab_frame`, `get_photo_capabilities`, `get_photo_settings`) on a camera track, with one
+//! code path for native programs (cameras through nokhwa) and, from the web backend on,
+//! for `wasm32` in browsers.
+//!
+//! The names are the spec's in snake_case; errors carry the spec's DOMException names.
+//!
+//! ```no_run
+//! use imagecapture::prelude::*;
+//! use imagecapture::{ImageCapture, MediaDevices, MediaStreamConstraints, PhotoSettings};
+//!
+//! # async fn run() -> imagecapture::Result<()> {
+//! let stream = MediaDevices::new()
+//!     .get_user_media(&MediaStreamConstraints::video())
+//!     .await?;
+//! let Some(track) = stream.video_track() else { return Ok(()) };
+//! let capture = ImageCapture::new(track)?;
+//! let frame = capture.grab_frame().await?; // RGBA, the track's size
+//! let photo = capture.take_photo(&PhotoSettings::with_width(1280.0)).await?; // image/jpeg
+//! println!("{}×{} frame, {} byte photo", frame.width(), frame.height(), photo.size());
+//! # Ok(()) }
+//! ```
+//!
+//! Natively, `IMAGECAPTURE_FAKE_CAMERA=1` adds a [fake camera](fake) (a test pattern, like
+//! Chrome's `--use-fake-device-for-media-stream`) for machines without one.
+
+#[doc(inline)]
+pub use imagecapture_core::{
+    Error, ErrorName, FillLightMode, MediaDeviceInfo, MediaDeviceKind, MediaSettingsRange,
+    MediaStream, MediaStreamConstraints, MediaTrackCapabilities, MediaTrackConstraintSet,
+    MediaTrackConstraints, MediaTrackSettings, MediaTrackSupportedConstraints, MeteringMode,
+    PhotoCapabilities, PhotoSettings, Point2D, ReadyState, RedEyeReduction, Result, TrackKind,
+    constraints, limits,
+};
+
+/// The traits, to bring their methods into scope: `use imagecapture::prelude::*;`.
+pub mod prelude {
+    pub use imagecapture_core::traits::{
+        BlobTrait, ImageBitmapTrait, ImageCaptureTrait, MaybeSend, MediaDevicesTrait,
+        MediaStreamTrackTrait,
+    };
+}
+
+#[cfg(native)]
+#[doc(inline)]
+pub use imagecapture_native::{
+    Blob, FAKE_CAMERA_ENV, ImageBitmap, ImageCapture, MediaDevices, MediaStreamTrack, fake,
+};

@@ -11,7 +11,7 @@ use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 use nokhwa_core::error::NokhwaError;
 use nokhwa_core::types::{FrameFormat, Resolution};
 
-use super::pattern::{Layout, background_rgb, draw_frame};
+use super::pattern::{Layout, background_row, draw_frame};
 
 /// JPEG quality of MJPEG frames.
 const JPEG_QUALITY: u8 = 85;
@@ -69,59 +69,108 @@ pub(super) fn frame_len(packing: Packing, width: usize, height: usize) -> usize 
     }
 }
 
-/// Packs a `width × height` RGB picture as YUYV into `out` (resized to fit).
-pub(super) fn rgb_to_yuyv(rgb: &[u8], width: usize, height: usize, out: &mut Vec<u8>) {
-    out.clear();
-    out.resize(frame_len(Packing::Yuyv, width, height), 0);
-    let rows = out
-        .chunks_exact_mut(width.saturating_mul(2).max(1))
-        .zip(rgb.chunks_exact(width.saturating_mul(3).max(1)));
-    for (out_row, rgb_row) in rows {
-        for (quad, pair) in out_row.chunks_exact_mut(4).zip(rgb_row.chunks_exact(6)) {
-            let (&[r0, g0, b0, r1, g1, b1], [y0, u, y1, v]) = (pair, quad) else {
-                continue;
-            };
-            let (luma0, _, _) = ycbcr(r0, g0, b0);
-            let (luma1, _, _) = ycbcr(r1, g1, b1);
-            let (_, cb, cr) = ycbcr(avg2(r0, r1), avg2(g0, g1), avg2(b0, b1));
-            (*y0, *u, *y1, *v) = (luma0, cb, luma1, cr);
+/// Packs an RGB row as a YUYV row.
+fn yuyv_row(rgb: &[u8], out: &mut [u8]) {
+    for (quad, pair) in out.chunks_exact_mut(4).zip(rgb.chunks_exact(6)) {
+        let (&[r0, g0, b0, r1, g1, b1], [y0, u, y1, v]) = (pair, quad) else {
+            continue;
+        };
+        let (luma0, _, _) = ycbcr(r0, g0, b0);
+        let (luma1, _, _) = ycbcr(r1, g1, b1);
+        let (_, cb, cr) = ycbcr(avg2(r0, r1), avg2(g0, g1), avg2(b0, b1));
+        (*y0, *u, *y1, *v) = (luma0, cb, luma1, cr);
+    }
+}
+
+/// Packs an RGB row as a row of the NV12 Y plane.
+fn luma_row(rgb: &[u8], out: &mut [u8]) {
+    for (luma, pixel) in out.iter_mut().zip(rgb.chunks_exact(3)) {
+        if let &[r, g, b] = pixel {
+            *luma = ycbcr(r, g, b).0;
         }
     }
 }
 
-/// Packs a `width × height` RGB picture as NV12 into `out` (resized to fit).
-pub(super) fn rgb_to_nv12(rgb: &[u8], width: usize, height: usize, out: &mut Vec<u8>) {
-    out.clear();
-    out.resize(frame_len(Packing::Nv12, width, height), 0);
-    let luma_len = width.saturating_mul(height).min(out.len());
-    let (y_plane, uv_plane) = out.split_at_mut(luma_len);
-    let rgb_stride = width.saturating_mul(3).max(1);
-    for (y_row, rgb_row) in y_plane
-        .chunks_exact_mut(width.max(1))
-        .zip(rgb.chunks_exact(rgb_stride))
-    {
-        for (luma, pixel) in y_row.iter_mut().zip(rgb_row.chunks_exact(3)) {
-            if let &[r, g, b] = pixel {
-                *luma = ycbcr(r, g, b).0;
-            }
-        }
+/// Packs two RGB rows as a row of the NV12 UV plane.
+fn chroma_row(top: &[u8], bottom: &[u8], out: &mut [u8]) {
+    let quads = top.chunks_exact(6).zip(bottom.chunks_exact(6));
+    for (uv, (upper, lower)) in out.chunks_exact_mut(2).zip(quads) {
+        let (&[r0, g0, b0, r1, g1, b1], &[r2, g2, b2, r3, g3, b3], [u, v]) = (upper, lower, uv)
+        else {
+            continue;
+        };
+        let (_, cb, cr) = ycbcr(
+            avg4(r0, r1, r2, r3),
+            avg4(g0, g1, g2, g3),
+            avg4(b0, b1, b2, b3),
+        );
+        (*u, *v) = (cb, cr);
     }
-    let uv_stride = width.div_ceil(2).saturating_mul(2).max(1);
-    let rgb_pairs = rgb.chunks_exact(rgb_stride.saturating_mul(2));
-    for (uv_row, two_rows) in uv_plane.chunks_exact_mut(uv_stride).zip(rgb_pairs) {
-        let (top, bottom) = two_rows.split_at(rgb_stride.min(two_rows.len()));
-        let quads = top.chunks_exact(6).zip(bottom.chunks_exact(6));
-        for (uv, (upper, lower)) in uv_row.chunks_exact_mut(2).zip(quads) {
-            let (&[r0, g0, b0, r1, g1, b1], &[r2, g2, b2, r3, g3, b3], [u, v]) = (upper, lower, uv)
-            else {
-                continue;
-            };
-            let (_, cb, cr) = ycbcr(
-                avg4(r0, r1, r2, r3),
-                avg4(g0, g1, g2, g3),
-                avg4(b0, b1, b2, b3),
-            );
-            (*u, *v) = (cb, cr);
+}
+
+/// Fills `rows` rows of `stride` bytes of `plane` with `make(key(y), row)`, computing a row
+/// only when its key differs from the previous row's and copying the previous row otherwise.
+fn build_rows<K: PartialEq + Copy>(
+    plane: &mut [u8],
+    stride: usize,
+    rows: usize,
+    key: impl Fn(usize) -> K,
+    mut make: impl FnMut(K, &mut [u8]),
+) {
+    if stride == 0 {
+        return;
+    }
+    let mut previous: Option<K> = None;
+    for y in 0..rows {
+        let current = key(y);
+        let start = y.saturating_mul(stride);
+        let (done, rest) = plane.split_at_mut(start.min(plane.len()));
+        let Some(row) = rest.get_mut(..stride) else {
+            return;
+        };
+        let above = done.get(start.saturating_sub(stride)..);
+        match (previous, above) {
+            (Some(key_above), Some(above)) if key_above == current && above.len() == stride => {
+                row.copy_from_slice(above);
+            }
+            _ => make(current, row),
+        }
+        previous = Some(current);
+    }
+}
+
+/// Fills `out` (resized to fit) with the background of `layout`, packed.
+fn build_background(layout: &Layout, packing: Packing, out: &mut Vec<u8>) {
+    let (width, height) = (layout.width(), layout.height());
+    out.clear();
+    out.resize(frame_len(packing, width, height), 0);
+    let rgb_stride = width.saturating_mul(3);
+    let mut top = vec![0; rgb_stride];
+    let mut bottom = vec![0; rgb_stride];
+    let kind = |y: usize| layout.row_kind(y);
+    match packing {
+        Packing::Rgb24 => build_rows(out, rgb_stride, height, kind, |kind, row| {
+            background_row(layout, kind, row);
+        }),
+        Packing::Yuyv => build_rows(out, width.saturating_mul(2), height, kind, |kind, row| {
+            background_row(layout, kind, &mut top);
+            yuyv_row(&top, row);
+        }),
+        Packing::Nv12 => {
+            let luma_len = width.saturating_mul(height).min(out.len());
+            let (y_plane, uv_plane) = out.split_at_mut(luma_len);
+            build_rows(y_plane, width, height, kind, |kind, row| {
+                background_row(layout, kind, &mut top);
+                luma_row(&top, row);
+            });
+            let last = height.saturating_sub(1);
+            let pair = |row: usize| (kind(2 * row), kind((2 * row + 1).min(last)));
+            let uv_stride = width.div_ceil(2).saturating_mul(2);
+            build_rows(uv_plane, uv_stride, height.div_ceil(2), pair, |(upper, lower), row| {
+                background_row(layout, upper, &mut top);
+                background_row(layout, lower, &mut bottom);
+                chroma_row(&top, &bottom, row);
+            });
         }
     }
 }
@@ -279,13 +328,7 @@ impl FrameRenderer {
         };
         let (width, height) = dimensions(resolution);
         let layout = Layout::new(width, height);
-        let mut rgb = Vec::new();
-        background_rgb(&layout, &mut rgb);
-        match packing {
-            Packing::Rgb24 => self.background = rgb,
-            Packing::Yuyv => rgb_to_yuyv(&rgb, width, height, &mut self.background),
-            Packing::Nv12 => rgb_to_nv12(&rgb, width, height, &mut self.background),
-        }
+        build_background(&layout, packing, &mut self.background);
         self.canvas.clear();
         self.canvas.resize(self.background.len(), 0);
         self.jpeg.clear();
@@ -293,6 +336,12 @@ impl FrameRenderer {
         self.packing = Some(packing);
         self.prepared = Some((resolution, format));
         Ok(())
+    }
+
+    /// The background in the prepared format (RGB for MJPEG).
+    #[cfg(test)]
+    pub(super) fn background(&self) -> &[u8] {
+        &self.background
     }
 
     /// Renders frame number `frame` and returns its bytes in the prepared format.

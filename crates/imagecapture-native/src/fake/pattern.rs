@@ -8,7 +8,8 @@
 //!   `16 × min(width / 320, height / 240)` pixels for pictures of at least 320×240 (16 at
 //!   320×240, 32 at 640×480, 48 at 1280×720, 64 at 1920×1080), so cells are whole 16×16 blocks
 //!   and survive 4:2:0 chroma subsampling and JPEG unharmed; smaller pictures get smaller cells;
-//! - a static background: 75 % colour bars over the upper two thirds, a colour gradient below;
+//! - a static background: 75 % colour bars over the upper two thirds, a colour gradient below
+//!   (red to blue from left to right, green growing in 16 bands from top to bottom);
 //! - a white vertical bar that moves `cell / 4` pixels to the right per frame (wrapping);
 //! - the frame number in decimal, in large white digits on a black box.
 
@@ -91,6 +92,14 @@ impl Layout {
         }
     }
 
+    pub(super) fn width(&self) -> usize {
+        self.width
+    }
+
+    pub(super) fn height(&self) -> usize {
+        self.height
+    }
+
     /// Side of a counter cell in pixels (0 when the picture is too small for the strip).
     pub(super) fn cell(&self) -> usize {
         self.cell
@@ -142,38 +151,64 @@ fn nibble_check(value: u32) -> u32 {
     })
 }
 
-/// Fills `rgb` (resized to `width × height × 3`) with the static background.
-pub(super) fn background_rgb(layout: &Layout, rgb: &mut Vec<u8>) {
-    let (width, height) = (layout.width, layout.height);
-    rgb.clear();
-    rgb.resize(width.saturating_mul(height).saturating_mul(3), 0);
-    let strip_bottom = layout.strip_bottom();
-    let body = height.saturating_sub(strip_bottom);
-    let gradient_top = strip_bottom + body * 2 / 3;
-    let gradient_rows = height.saturating_sub(gradient_top).max(1);
-    let x_span = width.saturating_sub(1).max(1);
-    let y_span = gradient_rows.saturating_sub(1).max(1);
-    for (y, row) in rgb
-        .chunks_exact_mut(width.saturating_mul(3).max(1))
-        .enumerate()
-    {
-        for (x, pixel) in row.chunks_exact_mut(3).enumerate() {
-            let Rgb(r, g, b) = if y < strip_bottom {
-                GREY
-            } else if y < gradient_top {
-                BARS.get(x * BARS.len() / width.max(1))
-                    .copied()
-                    .unwrap_or(BLACK)
-            } else {
-                let red = (x * 255 / x_span).min(255) as u8;
-                let green = ((y - gradient_top) * 255 / y_span).min(255) as u8;
-                Rgb(red, green, 255 - red)
-            };
-            if let [pr, pg, pb] = pixel {
-                (*pr, *pg, *pb) = (r, g, b);
-            }
+/// What a row of the background looks like: rows of one kind are identical, so the
+/// background is computed a row per kind and copied down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum RowKind {
+    /// Behind the counter strip: grey.
+    Strip,
+    /// Colour bars.
+    Bars,
+    /// A horizontal red-to-blue ramp, with this much green (16 bands from top to bottom).
+    Gradient(u8),
+}
+
+impl Layout {
+    /// The kind of background row `y`.
+    pub(super) fn row_kind(&self, y: usize) -> RowKind {
+        let strip_bottom = self.strip_bottom();
+        let body = self.height.saturating_sub(strip_bottom);
+        let gradient_top = strip_bottom + body * 2 / 3;
+        if y < strip_bottom {
+            RowKind::Strip
+        } else if y < gradient_top {
+            RowKind::Bars
+        } else {
+            let rows = self.height.saturating_sub(gradient_top).max(1);
+            let band = ((y - gradient_top) * 16 / rows).min(15);
+            RowKind::Gradient((band * 17) as u8)
         }
     }
+}
+
+/// Writes a background row of `kind` as RGB into `row` (`width × 3` bytes).
+pub(super) fn background_row(layout: &Layout, kind: RowKind, row: &mut [u8]) {
+    let width = layout.width.max(1);
+    let x_span = layout.width.saturating_sub(1).max(1);
+    for (x, pixel) in row.chunks_exact_mut(3).enumerate() {
+        let Rgb(r, g, b) = match kind {
+            RowKind::Strip => GREY,
+            RowKind::Bars => BARS.get(x * BARS.len() / width).copied().unwrap_or(BLACK),
+            RowKind::Gradient(green) => {
+                let red = (x * 255 / x_span).min(255) as u8;
+                Rgb(red, green, 255 - red)
+            }
+        };
+        if let [pr, pg, pb] = pixel {
+            (*pr, *pg, *pb) = (r, g, b);
+        }
+    }
+}
+
+/// The whole background as RGB.
+#[cfg(test)]
+pub(super) fn background_rgb(layout: &Layout) -> Vec<u8> {
+    let stride = layout.width * 3;
+    let mut rgb = vec![0; stride * layout.height];
+    for (y, row) in rgb.chunks_exact_mut(stride.max(1)).enumerate() {
+        background_row(layout, layout.row_kind(y), row);
+    }
+    rgb
 }
 
 /// Calls `fill` with the rectangles that make frame `frame` out of the background, in

@@ -526,13 +526,15 @@ fn yuv_bytes_are_bt601_video_range_as_decoders_expect() {
     // The background decoded by the `yuv` crate (what the native backend uses) matches the
     // RGB it was made from, within rounding.
     let (w, h) = (320_usize, 240_usize);
-    let layout = Layout::new(w, h);
-    let mut rgb = Vec::new();
-    background_rgb(&layout, &mut rgb);
-    let mut yuyv = Vec::new();
-    super::pack::rgb_to_yuyv(&rgb, w, h, &mut yuyv);
-    let mut nv12 = Vec::new();
-    super::pack::rgb_to_nv12(&rgb, w, h, &mut nv12);
+    let rgb = background_rgb(&Layout::new(w, h));
+    let background = |format| {
+        let mut renderer = FrameRenderer::default();
+        renderer.prepare(Resolution::new(w as u32, h as u32), format).unwrap();
+        renderer.background().to_vec()
+    };
+    assert_eq!(background(FrameFormat::MJPEG), rgb);
+    let yuyv = background(FrameFormat::YUYV);
+    let nv12 = background(FrameFormat::NV12);
     let mut from_yuyv = vec![0; w * h * 4];
     yuv::yuyv422_to_rgba(
         &yuv::YuvPackedImage {

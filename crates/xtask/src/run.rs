@@ -1,0 +1,40 @@
+//! Running commands, loudly: every command is printed before it runs, and a failure names it.
+
+use std::process::Command;
+use std::time::Instant;
+
+/// Runs `program args…` with the given extra environment, inheriting stdio.
+pub fn command(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let shown = std::iter::once(program)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    println!("\n$ {shown}");
+    let started = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|e| format!("cannot run `{shown}`: {e}"))?;
+    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+/// Runs cargo (the one running xtask) with `args` and then `extra`.
+pub fn cargo(args: &[&str], extra: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let all: Vec<&str> = args.iter().copied().chain(extra.iter().map(String::as_str)).collect();
+    command(&cargo, &all, &[])
+}
+
+/// Whether `program` runs at all (`program --version` succeeds).
+pub fn exists(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
