@@ -285,7 +285,7 @@ pub enum TrackConstraints {
     /// `video: true` (any camera) or `false` (none).
     Bool(bool),
     /// `video: {width: 1280, …}`.
-    Constraints(MediaTrackConstraints),
+    Constraints(Box<MediaTrackConstraints>),
 }
 
 impl TrackConstraints {
@@ -294,7 +294,7 @@ impl TrackConstraints {
         match self {
             Self::Bool(false) => None,
             Self::Bool(true) => Some(MediaTrackConstraints::default()),
-            Self::Constraints(c) => Some(c.clone()),
+            Self::Constraints(c) => Some((**c).clone()),
         }
     }
 }
@@ -322,7 +322,7 @@ impl MediaStreamConstraints {
     /// `{video: constraints}`.
     pub fn video_with(constraints: impl Into<MediaTrackConstraints>) -> Self {
         Self {
-            video: Some(TrackConstraints::Constraints(constraints.into())),
+            video: Some(TrackConstraints::Constraints(Box::new(constraints.into()))),
             audio: None,
         }
     }

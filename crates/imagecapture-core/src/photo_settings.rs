@@ -390,8 +390,13 @@ mod tests {
             (1280, 720)
         );
         assert_eq!(
-            capture_size_for(&SIZES, (1000, 750), (640, 480)),
+            capture_size_for(&SIZES, (960, 540), (640, 480)),
             (1280, 720)
+        );
+        // 4:3 at 1000×750: 1280×720 is too short, so the next size up is cropped.
+        assert_eq!(
+            capture_size_for(&SIZES, (1000, 750), (640, 480)),
+            (1920, 1080)
         );
         assert_eq!(
             capture_size_for(&SIZES, (1600, 900), (640, 480)),

@@ -62,111 +62,72 @@ pub fn resize_rgba(
 
     let columns = Taps::new(sw, dw);
     let rows = Taps::new(sh, dh);
-    // The horizontal pass gathers pixel by pixel and is the dearer one: run it on the smaller
-    // of the two row counts. The vertical pass adds whole rows and vectorises.
-    let too_large = || Error::unknown("resize_rgba: the intermediate image is too large");
-    if false {
-        let mut mid = vec![0.0f32; dh.checked_mul(sw * CHANNELS).ok_or_else(too_large)?];
-        vertical(src, sw, &mut mid, &rows);
-        horizontal(&mid, sw, dst, dw, &columns);
-    } else {
-        let mut mid = vec![0.0f32; sh.checked_mul(dw * CHANNELS).ok_or_else(too_large)?];
-        horizontal(src, sw, &mut mid, dw, &columns);
-        vertical(&mid, dw, dst, &rows);
+    let src_stride = sw * CHANNELS;
+    let dst_stride = dw * CHANNELS;
+    // The source rows the current output row needs, resampled horizontally: a ring of as many
+    // rows as one output row takes, source row r in slot r % len. Output rows need source rows
+    // in increasing windows, so each source row is resampled once.
+    let ring_len = rows
+        .len
+        .checked_mul(dst_stride)
+        .ok_or_else(|| Error::unknown("resize_rgba: the intermediate rows are too large"))?;
+    let mut ring = vec![0.0f32; ring_len];
+    let mut held = vec![usize::MAX; rows.len];
+    let mut acc = vec![0.0f32; dst_stride];
+    for (y, out) in dst.chunks_exact_mut(dst_stride).enumerate() {
+        let (first, weights) = rows.get(y);
+        acc.fill(0.0);
+        for (r, &w) in (first..).zip(weights) {
+            if w == 0.0 {
+                continue;
+            }
+            let slot = r % rows.len;
+            let (Some(line), Some(holder)) = (
+                ring.get_mut(slot * dst_stride..(slot + 1) * dst_stride),
+                held.get_mut(slot),
+            ) else {
+                continue;
+            };
+            if *holder != r {
+                let row = src
+                    .get(r * src_stride..(r + 1) * src_stride)
+                    .unwrap_or_default();
+                resample_row(row, line, &columns);
+                *holder = r;
+            }
+            for (a, &s) in acc.iter_mut().zip(&*line) {
+                *a += s * w;
+            }
+        }
+        for (o, &a) in out.iter_mut().zip(&acc) {
+            // `as` saturates to 0..=255 (and maps NaN to 0).
+            *o = (a + 0.5) as u8;
+        }
     }
     Ok(())
 }
 
-/// A sample of one pass's input: a byte of the source or a float of the intermediate image.
-trait Sample: Copy {
-    fn get(self) -> f32;
-}
-
-impl Sample for u8 {
-    fn get(self) -> f32 {
-        f32::from(self)
-    }
-}
-
-impl Sample for f32 {
-    fn get(self) -> f32 {
-        self
-    }
-}
-
-/// A sample of one pass's output.
-trait Store {
-    fn put(value: f32) -> Self;
-}
-
-impl Store for u8 {
-    fn put(value: f32) -> Self {
-        // `as` saturates to 0..=255 (and maps NaN to 0).
-        (value + 0.5) as u8
-    }
-}
-
-impl Store for f32 {
-    fn put(value: f32) -> Self {
-        value
-    }
-}
-
-/// Resamples each row of `src` (`src_width` pixels a row) to `dst_width` pixels in `dst`.
-fn horizontal<S: Sample, D: Store>(
-    src: &[S],
-    src_width: usize,
-    dst: &mut [D],
-    dst_width: usize,
-    taps: &Taps,
-) {
-    for (row, out) in src
-        .chunks_exact(src_width * CHANNELS)
-        .zip(dst.chunks_exact_mut(dst_width * CHANNELS))
+/// Resamples one row of RGBA8 pixels to `out` (RGBA as f32), with the weights of `columns`.
+fn resample_row(row: &[u8], out: &mut [f32], columns: &Taps) {
+    let span = columns.len * CHANNELS;
+    for ((pixel, &first), weights) in out
+        .chunks_exact_mut(CHANNELS)
+        .zip(&columns.firsts)
+        .zip(columns.weights.chunks_exact(columns.len))
     {
-        for (x, pixel) in out.chunks_exact_mut(CHANNELS).enumerate() {
-            let (first, weights) = taps.get(x);
-            let start = first * CHANNELS;
-            let end = start + weights.len() * CHANNELS;
-            let mut acc = [0.0f32; CHANNELS];
-            for (source, &w) in row
-                .get(start..end)
-                .unwrap_or_default()
-                .chunks_exact(CHANNELS)
-                .zip(weights)
-            {
-                for (a, &s) in acc.iter_mut().zip(source) {
-                    *a += s.get() * w;
-                }
-            }
-            for (o, a) in pixel.iter_mut().zip(acc) {
-                *o = D::put(a);
-            }
-        }
-    }
-}
-
-/// Resamples the rows of `src` (`width` pixels a row) to the rows of `dst`: each output row is a
-/// weighted sum of whole input rows.
-fn vertical<S: Sample, D: Store>(src: &[S], width: usize, dst: &mut [D], taps: &Taps) {
-    let stride = width * CHANNELS;
-    let mut acc = vec![0.0f32; stride];
-    for (y, out) in dst.chunks_exact_mut(stride).enumerate() {
-        let (first, weights) = taps.get(y);
-        acc.fill(0.0);
-        for (source, &w) in src
-            .get(first * stride..(first + weights.len()) * stride)
+        let start = first * CHANNELS;
+        let mut acc = [0.0f32; CHANNELS];
+        for (source, &w) in row
+            .get(start..start + span)
             .unwrap_or_default()
-            .chunks_exact(stride)
+            .chunks_exact(CHANNELS)
             .zip(weights)
         {
             for (a, &s) in acc.iter_mut().zip(source) {
-                *a += s.get() * w;
+                *a += f32::from(s) * w;
             }
         }
-        for (o, &a) in out.iter_mut().zip(&acc) {
-            *o = D::put(a);
-        }
+        pixel.copy_from_slice(&acc);
     }
 }
 
@@ -199,76 +160,86 @@ fn check_len(which: &str, actual: usize, (w, h): (u32, u32), expected: usize) ->
 }
 
 /// The resampling weights of one axis: for each output index, the first source index and the
-/// weights of consecutive source indices from there. Every span lies inside the source and its
-/// weights sum to 1.
+/// weights of `len` consecutive source indices from there. Every output has the same number of
+/// weights (padded with zeros), which keeps the inner loops uniform; every run lies inside the
+/// source and its weights sum to 1.
 struct Taps {
-    /// For each output index: the first source index, and where its weights start.
-    spans: Vec<(usize, usize)>,
-    /// All weights, output after output; the last output's run ends at the end.
+    /// For each output index, its first source index.
+    firsts: Vec<usize>,
+    /// `len` weights per output index, output after output.
     weights: Vec<f32>,
+    /// The number of weights per output index, at least 1 and at most the source size.
+    len: usize,
 }
 
 impl Taps {
     /// The weights taking `src` samples to `dst` (both at least 1).
     fn new(src: usize, dst: usize) -> Self {
-        let mut spans = Vec::with_capacity(dst);
-        let mut weights = Vec::new();
-        let scale = src as f64 / dst as f64;
-        let last = src.saturating_sub(1);
-        for i in 0..dst {
-            spans.push((0, weights.len()));
-            let first = if src == dst {
-                weights.push(1.0);
-                i
-            } else if src > dst {
-                // Shrinking: output i covers source [a, b); weight each source pixel by overlap.
-                let a = i as f64 * scale;
-                let b = ((i + 1) as f64 * scale).min(src as f64);
-                let first = (a.floor() as usize).min(last);
-                let end = (b.ceil() as usize).clamp(first + 1, src);
-                let mut sum = 0.0;
-                let start = weights.len();
-                for j in first..end {
-                    let overlap = (b.min((j + 1) as f64) - a.max(j as f64)).max(0.0);
-                    sum += overlap;
-                    weights.push(overlap as f32);
-                }
-                if sum > 0.0 {
-                    for w in weights.get_mut(start..).unwrap_or_default() {
-                        *w = (f64::from(*w) / sum) as f32;
-                    }
-                }
-                first
-            } else {
-                // Enlarging: linear between the two source centres around output i's centre.
-                let centre = ((i as f64 + 0.5) * scale - 0.5).clamp(0.0, last as f64);
-                let first = (centre.floor() as usize).min(last);
-                let fraction = centre - first as f64;
-                if first < last && fraction > 0.0 {
-                    weights.push((1.0 - fraction) as f32);
-                    weights.push(fraction as f32);
-                } else {
-                    weights.push(1.0);
-                }
-                first
-            };
-            if let Some(span) = spans.last_mut() {
-                span.0 = first;
-            }
+        let spans: Vec<(usize, Vec<f32>)> = (0..dst).map(|i| Self::span(src, dst, i)).collect();
+        let len = spans
+            .iter()
+            .map(|(_, w)| w.len())
+            .max()
+            .unwrap_or(1)
+            .clamp(1, src.max(1));
+        let mut firsts = Vec::with_capacity(dst);
+        let mut weights = Vec::with_capacity(dst * len);
+        for (first, run) in spans {
+            // Near the end, start earlier and put zeros in front, to stay inside the source.
+            let start = first.min(src.saturating_sub(len));
+            let before = first - start;
+            let after = len.saturating_sub(before + run.len());
+            firsts.push(start);
+            weights.extend(std::iter::repeat_n(0.0, before));
+            weights.extend(run);
+            weights.extend(std::iter::repeat_n(0.0, after));
         }
-        Self { spans, weights }
+        Self {
+            firsts,
+            weights,
+            len,
+        }
     }
 
-    /// The first source index of output `i` and its weights.
+    /// Output `i`'s first source index and weights, unpadded.
+    fn span(src: usize, dst: usize, i: usize) -> (usize, Vec<f32>) {
+        let scale = src as f64 / dst as f64;
+        let last = src.saturating_sub(1);
+        if src == dst {
+            (i, vec![1.0])
+        } else if src > dst {
+            // Shrinking: output i covers source [a, b); weight each source pixel by overlap.
+            let a = i as f64 * scale;
+            let b = ((i + 1) as f64 * scale).min(src as f64);
+            let first = (a.floor() as usize).min(last);
+            let end = (b.ceil() as usize).clamp(first + 1, src);
+            let overlaps: Vec<f64> = (first..end)
+                .map(|j| (b.min((j + 1) as f64) - a.max(j as f64)).max(0.0))
+                .collect();
+            let sum: f64 = overlaps.iter().sum();
+            let sum = if sum > 0.0 { sum } else { 1.0 };
+            (first, overlaps.iter().map(|o| (o / sum) as f32).collect())
+        } else {
+            // Enlarging: linear between the two source centres around output i's centre.
+            let centre = ((i as f64 + 0.5) * scale - 0.5).clamp(0.0, last as f64);
+            let first = (centre.floor() as usize).min(last);
+            let fraction = centre - first as f64;
+            if first < last && fraction > 0.0 {
+                (first, vec![fraction as f32, (1.0 - fraction) as f32])
+            } else {
+                (first, vec![1.0])
+            }
+        }
+    }
+
+    /// Output `i`'s first source index and its `len` weights.
     fn get(&self, i: usize) -> (usize, &[f32]) {
-        let Some(&(first, start)) = self.spans.get(i) else {
-            return (0, &[]);
-        };
-        let end = self
-            .spans
-            .get(i + 1)
-            .map_or(self.weights.len(), |&(_, next)| next);
-        (first, self.weights.get(start..end).unwrap_or_default())
+        let first = self.firsts.get(i).copied().unwrap_or(0);
+        let weights = self
+            .weights
+            .get(i * self.len..(i + 1) * self.len)
+            .unwrap_or_default();
+        (first, weights)
     }
 }
 
@@ -477,7 +448,7 @@ mod tests {
                 let taps = Taps::new(src, dst);
                 for i in 0..dst {
                     let (first, weights) = taps.get(i);
-                    assert!(!weights.is_empty());
+                    assert_eq!(weights.len(), taps.len);
                     assert!(first + weights.len() <= src, "{src} → {dst} at {i}");
                     let sum: f32 = weights.iter().sum();
                     assert!((sum - 1.0).abs() < 1e-5, "{src} → {dst} at {i}: {sum}");

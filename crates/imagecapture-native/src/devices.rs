@@ -98,6 +98,10 @@ impl MediaDevices {
             }
         }
         for (i, camera) in self.fakes.iter().enumerate() {
+            // An unplugged fake camera is absent, as a webcam pulled out is.
+            if camera.handle().is_unplugged() {
+                continue;
+            }
             sources.push(Source::Fake {
                 camera: camera.clone(),
                 device_id: format!("fake:{i}"),

@@ -174,7 +174,7 @@ impl MediaStreamTrackTrait for MediaStreamTrack {
             self.shared().lock().constraints = constraints.clone();
             return Ok(());
         }
-        let constraints = constraints.clone();
+        let constraints = Box::new(constraints.clone());
         self.request(
             |reply| Command::Reconfigure {
                 format,

@@ -89,7 +89,7 @@ pub(crate) enum Command {
     /// Switch to this format and stay there.
     Reconfigure {
         format: CameraFormat,
-        constraints: MediaTrackConstraints,
+        constraints: Box<MediaTrackConstraints>,
         reply: oneshot::Sender<Result<()>>,
     },
     /// Switch to `format` for one frame, hand it over, switch back.
@@ -273,7 +273,7 @@ fn handle(command: Command, camera: &mut Camera, shared: &Shared, seq: &mut u64)
             if outcome.is_ok() {
                 let mut state = shared.lock();
                 state.format = camera.camera_format();
-                state.constraints = constraints;
+                state.constraints = *constraints;
                 // Frames of the old size must not be handed out as current ones.
                 state.latest = None;
             }

@@ -32,7 +32,11 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--width" => {
                 let value = it.next().ok_or("--width needs a number")?;
-                args.width = Some(value.parse().map_err(|_| format!("--width {value}: not a number"))?);
+                args.width = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--width {value}: not a number"))?,
+                );
             }
             "--png" => args.png = true,
             "-h" | "--help" => return Err("usage: snapshot [OUTPUT] [--width N] [--png]".into()),
@@ -45,7 +49,10 @@ fn parse_args() -> Result<Args, String> {
 
 async fn run(args: Args) -> Result<(), String> {
     let mut devices = MediaDevices::new();
-    let cameras = devices.enumerate_devices().await.map_err(|e| e.to_string())?;
+    let cameras = devices
+        .enumerate_devices()
+        .await
+        .map_err(|e| e.to_string())?;
     if cameras.is_empty() {
         println!("No camera found: using the fake camera (a moving test pattern) instead.");
         devices = MediaDevices::with_fake_camera(FakeCamera::new(FakeCameraConfig::new()));
@@ -57,10 +64,15 @@ async fn run(args: Args) -> Result<(), String> {
             ErrorName::NotReadable => format!("the camera is busy or failed to start: {e}"),
             _ => format!("cannot open a camera: {e}"),
         })?;
-    let track = stream.video_track().ok_or("the stream has no video track")?;
+    let track = stream
+        .video_track()
+        .ok_or("the stream has no video track")?;
     println!("Camera: {}", track.label());
     let capture = ImageCapture::new(track.clone()).map_err(|e| e.to_string())?;
-    let caps = capture.get_photo_capabilities().await.map_err(|e| e.to_string())?;
+    let caps = capture
+        .get_photo_capabilities()
+        .await
+        .map_err(|e| e.to_string())?;
     if let Some(range) = caps.image_width {
         println!(
             "Photo widths: {} to {} px",
@@ -81,7 +93,11 @@ async fn run(args: Args) -> Result<(), String> {
         .output
         .unwrap_or_else(|| format!("snapshot.{}", photo.extension()));
     std::fs::write(&output, photo.as_bytes()).map_err(|e| format!("cannot write {output}: {e}"))?;
-    println!("Wrote {output} ({}, {} bytes)", photo.mime_type(), photo.size());
+    println!(
+        "Wrote {output} ({}, {} bytes)",
+        photo.mime_type(),
+        photo.size()
+    );
     track.stop();
     Ok(())
 }

@@ -25,16 +25,28 @@ fn is_root() -> bool {
 /// Installs the Debian packages among `packages` that are missing.
 pub fn apt(packages: &[&str]) -> Result<(), String> {
     if !run::exists("dpkg-query") {
-        println!("(no dpkg here: make sure these are installed: {})", packages.join(" "));
+        println!(
+            "(no dpkg here: make sure these are installed: {})",
+            packages.join(" ")
+        );
         return Ok(());
     }
-    let missing: Vec<&str> = packages.iter().copied().filter(|p| !is_installed(p)).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !is_installed(p))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     let sudo: &[&str] = if is_root() { &[] } else { &["sudo", "-n"] };
     let apt = |args: &[&str]| {
-        let all: Vec<&str> = sudo.iter().copied().chain(["apt-get"]).chain(args.iter().copied()).collect();
+        let all: Vec<&str> = sudo
+            .iter()
+            .copied()
+            .chain(["apt-get"])
+            .chain(args.iter().copied())
+            .collect();
         run::command(all[0], &all[1..], &[("DEBIAN_FRONTEND", "noninteractive")])
     };
     if !APT_UPDATED.swap(true, Ordering::SeqCst) {
@@ -42,7 +54,12 @@ pub fn apt(packages: &[&str]) -> Result<(), String> {
     }
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend(&missing);
-    apt(&args).map_err(|e| format!("{e}\n(installing {} needs root or passwordless sudo)", missing.join(" ")))
+    apt(&args).map_err(|e| {
+        format!(
+            "{e}\n(installing {} needs root or passwordless sudo)",
+            missing.join(" ")
+        )
+    })
 }
 
 /// What the native build needs: libclang for the bindgen run of nokhwa's V4L2 bindings.

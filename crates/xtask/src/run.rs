@@ -27,7 +27,11 @@ pub fn command(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(),
 /// Runs cargo (the one running xtask) with `args` and then `extra`.
 pub fn cargo(args: &[&str], extra: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let all: Vec<&str> = args.iter().copied().chain(extra.iter().map(String::as_str)).collect();
+    let all: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(extra.iter().map(String::as_str))
+        .collect();
     command(&cargo, &all, &[])
 }
 

@@ -12,7 +12,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     install::native()?;
     run::cargo(&["fmt", "--all", "--check"], &[])?;
     run::cargo(
-        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &[],
     )?;
     run::command(

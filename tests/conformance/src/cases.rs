@@ -117,13 +117,14 @@ pub async fn concurrent_grabs_all_settle<H: Harness>(h: &H) -> Outcome {
     let (track, capture) = open(h).await;
     let results = join_all((0..4).map(|_| capture.grab_frame()).collect()).await;
     let mut numbers = Vec::new();
-    for result in results {
-        // Chrome rejects a grab made while another is pending; every call must settle either way.
-        if let Ok(frame) = result {
-            let rgba = frame.to_rgba().await.expect("read back");
-            if let Some(n) = h.frame_number(&rgba, frame.width(), frame.height()) {
-                numbers.push(n);
-            }
+    // Chrome rejects a grab made while another is pending; every call must settle either way,
+    // and at least one must succeed.
+    let frames: Vec<_> = results.into_iter().flatten().collect();
+    assert!(!frames.is_empty(), "every concurrent grab failed");
+    for frame in frames {
+        let rgba = frame.to_rgba().await.expect("read back");
+        if let Some(n) = h.frame_number(&rgba, frame.width(), frame.height()) {
+            numbers.push(n);
         }
     }
     let distinct = numbers.len();
@@ -600,6 +601,56 @@ pub async fn impossible_exact_constraint_is_overconstrained<H: Harness>(h: &H) -
     Outcome::Passed
 }
 
+/// `getUserMedia` on a camera another program holds rejects `NotReadableError`, and works once
+/// the camera is free again.
+pub async fn a_busy_camera_is_not_readable<H: Harness>(h: &H) -> Outcome {
+    let Some(faults) = h.faults() else {
+        return Outcome::Skipped(NO_FAULTS);
+    };
+    faults.refuse_open(true);
+    assert_rejects(
+        h.devices()
+            .get_user_media(&MediaStreamConstraints::video())
+            .await,
+        ErrorName::NotReadable,
+        "getUserMedia on a busy camera",
+    );
+    faults.refuse_open(false);
+    let (track, capture) = open(h).await;
+    capture
+        .grab_frame()
+        .await
+        .expect("grabFrame once the camera is free");
+    track.stop();
+    Outcome::Passed
+}
+
+/// With no camera present, `enumerateDevices` lists none and `getUserMedia` rejects
+/// `NotFoundError`.
+pub async fn no_camera_is_not_found<H: Harness>(h: &H) -> Outcome {
+    let Some(faults) = h.faults() else {
+        return Outcome::Skipped(NO_FAULTS);
+    };
+    faults.unplug();
+    let devices = h
+        .devices()
+        .enumerate_devices()
+        .await
+        .expect("enumerateDevices");
+    assert!(
+        devices.is_empty(),
+        "an unplugged camera is still listed: {devices:?}"
+    );
+    assert_rejects(
+        h.devices()
+            .get_user_media(&MediaStreamConstraints::video())
+            .await,
+        ErrorName::NotFound,
+        "getUserMedia with no camera",
+    );
+    Outcome::Passed
+}
+
 /// `getUserMedia` with neither audio nor video is a `TypeError`.
 pub async fn get_user_media_with_nothing_requested_is_a_type_error<H: Harness>(h: &H) -> Outcome {
     assert_rejects(
@@ -706,15 +757,15 @@ async fn join2<A: std::future::Future, B: std::future::Future>(
     let mut b = std::pin::pin!(b);
     let (mut ra, mut rb) = (None, None);
     std::future::poll_fn(|cx| {
-        if ra.is_none() {
-            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
+        if ra.is_none()
+            && let std::task::Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            ra = Some(v);
         }
-        if rb.is_none() {
-            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
+        if rb.is_none()
+            && let std::task::Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            rb = Some(v);
         }
         match (ra.take(), rb.take()) {
             (Some(x), Some(y)) => std::task::Poll::Ready((x, y)),

@@ -52,6 +52,8 @@ pub trait Faults {
     fn stall(&self, stalled: bool);
     /// Whether the device is open (held by the backend).
     fn device_open(&self) -> bool;
+    /// Makes opening the camera fail as if another program held it (true), or work again.
+    fn refuse_open(&self, refuse: bool);
 }
 
 /// Known, explained differences of a target.

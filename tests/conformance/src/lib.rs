@@ -42,6 +42,8 @@ macro_rules! for_each_case {
             a_stalled_camera_makes_grab_frame_reject_in_bounded_time,
             impossible_exact_constraint_is_overconstrained,
             get_user_media_with_nothing_requested_is_a_type_error,
+            a_busy_camera_is_not_readable,
+            no_camera_is_not_found,
             impossible_apply_constraints_leaves_the_track_unchanged,
             apply_constraints_changes_the_size_and_grabs_follow,
             calls_in_flight_settle_when_the_track_stops

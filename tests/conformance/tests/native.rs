@@ -39,6 +39,9 @@ impl Faults for NativeHarness {
     fn device_open(&self) -> bool {
         self.handle.open_count() > 0
     }
+    fn refuse_open(&self, refuse: bool) {
+        self.handle.set_refuse_open(refuse);
+    }
 }
 
 impl Harness for NativeHarness {

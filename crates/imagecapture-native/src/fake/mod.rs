@@ -32,6 +32,7 @@
 mod config;
 mod device;
 mod handle;
+mod mjpeg;
 mod pack;
 mod pattern;
 

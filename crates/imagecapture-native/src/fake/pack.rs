@@ -5,16 +5,14 @@
 //!
 //! [`FrameRenderer`] keeps the background already packed in the current format and, per
 //! frame, copies it and paints the few small moving parts straight into the packed bytes, so
-//! that a frame costs one copy plus a few rectangle fills (plus the JPEG encoder for MJPEG).
+//! that a frame costs one copy plus a few rectangle fills (plus, for MJPEG, encoding the
+//! blocks that changed: see the `mjpeg` module).
 
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 use nokhwa_core::error::NokhwaError;
 use nokhwa_core::types::{FrameFormat, Resolution};
 
+use super::mjpeg::IncrementalJpeg;
 use super::pattern::{Layout, background_row, draw_frame};
-
-/// JPEG quality of MJPEG frames.
-const JPEG_QUALITY: u8 = 85;
 
 /// An sRGB colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,8 +140,11 @@ fn build_rows<K: PartialEq + Copy>(
 /// Fills `out` (resized to fit) with the background of `layout`, packed.
 fn build_background(layout: &Layout, packing: Packing, out: &mut Vec<u8>) {
     let (width, height) = (layout.width(), layout.height());
-    out.clear();
-    out.resize(frame_len(packing, width, height), 0);
+    let len = frame_len(packing, width, height);
+    if out.len() != len {
+        // `vec!` zeroes through the allocator, far faster than `resize` in a debug build.
+        *out = vec![0; len];
+    }
     let rgb_stride = width.saturating_mul(3);
     let mut top = vec![0; rgb_stride];
     let mut bottom = vec![0; rgb_stride];
@@ -166,11 +167,17 @@ fn build_background(layout: &Layout, packing: Packing, out: &mut Vec<u8>) {
             let last = height.saturating_sub(1);
             let pair = |row: usize| (kind(2 * row), kind((2 * row + 1).min(last)));
             let uv_stride = width.div_ceil(2).saturating_mul(2);
-            build_rows(uv_plane, uv_stride, height.div_ceil(2), pair, |(upper, lower), row| {
-                background_row(layout, upper, &mut top);
-                background_row(layout, lower, &mut bottom);
-                chroma_row(&top, &bottom, row);
-            });
+            build_rows(
+                uv_plane,
+                uv_stride,
+                height.div_ceil(2),
+                pair,
+                |(upper, lower), row| {
+                    background_row(layout, upper, &mut top);
+                    background_row(layout, lower, &mut bottom);
+                    chroma_row(&top, &bottom, row);
+                },
+            );
         }
     }
 }
@@ -264,30 +271,6 @@ fn fill_pattern(
     }
 }
 
-/// Encodes a `width × height` RGB picture as a baseline JPEG (4:2:0, quality 85) into `out`.
-pub(super) fn encode_jpeg(
-    rgb: &[u8],
-    width: usize,
-    height: usize,
-    out: &mut Vec<u8>,
-) -> Result<(), NokhwaError> {
-    let error = |error: String| NokhwaError::ProcessFrameError {
-        src: FrameFormat::RAWRGB,
-        destination: "MJPEG".to_owned(),
-        error,
-    };
-    let w =
-        u16::try_from(width).map_err(|_| error(format!("width {width} is too large for JPEG")))?;
-    let h = u16::try_from(height)
-        .map_err(|_| error(format!("height {height} is too large for JPEG")))?;
-    out.clear();
-    let mut encoder = Encoder::new(&mut *out, JPEG_QUALITY);
-    encoder.set_sampling_factor(SamplingFactor::R_4_2_0);
-    encoder
-        .encode(rgb, w, h, ColorType::Rgb)
-        .map_err(|why| error(why.to_string()))
-}
-
 /// Renders the frames of one format: the background packed once, per frame a copy of it and
 /// the moving parts painted in.
 #[derive(Debug, Default)]
@@ -300,8 +283,10 @@ pub(super) struct FrameRenderer {
     background: Vec<u8>,
     /// The frame being painted: packed (YUYV, NV12) or RGB (MJPEG).
     canvas: Vec<u8>,
-    /// The last encoded MJPEG frame.
-    jpeg: Vec<u8>,
+    /// The rectangles painted in the current frame (MJPEG only).
+    rects: Vec<Rect>,
+    /// The MJPEG encoder, for MJPEG.
+    jpeg: Option<IncrementalJpeg>,
 }
 
 impl FrameRenderer {
@@ -329,9 +314,12 @@ impl FrameRenderer {
         let (width, height) = dimensions(resolution);
         let layout = Layout::new(width, height);
         build_background(&layout, packing, &mut self.background);
-        self.canvas.clear();
-        self.canvas.resize(self.background.len(), 0);
-        self.jpeg.clear();
+        self.canvas.clone_from(&self.background);
+        self.rects.clear();
+        self.jpeg = None;
+        if packing == Packing::Rgb24 {
+            self.jpeg = Some(IncrementalJpeg::new(&self.background, width, height)?);
+        }
         self.layout = Some(layout);
         self.packing = Some(packing);
         self.prepared = Some((resolution, format));
@@ -360,14 +348,20 @@ impl FrameRenderer {
             self.canvas.clone_from(&self.background);
         }
         let canvas = &mut self.canvas;
+        let rects = &mut self.rects;
+        rects.clear();
         draw_frame(&layout, frame, |rect, colour| {
             fill_rect(canvas, packing, width, height, rect, colour);
+            if packing == Packing::Rgb24 {
+                rects.push(rect);
+            }
         });
-        if format == FrameFormat::MJPEG {
-            encode_jpeg(&self.canvas, width, height, &mut self.jpeg)?;
-            Ok(&self.jpeg)
-        } else {
-            Ok(&self.canvas)
+        match (format, self.jpeg.as_mut()) {
+            (FrameFormat::MJPEG, Some(jpeg)) => jpeg.encode(&mut self.canvas, &mut self.rects),
+            (FrameFormat::MJPEG, None) => Err(NokhwaError::ReadFrameError(
+                "the fake camera MJPEG encoder is not prepared".to_owned(),
+            )),
+            _ => Ok(&self.canvas),
         }
     }
 }

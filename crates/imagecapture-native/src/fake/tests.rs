@@ -529,7 +529,9 @@ fn yuv_bytes_are_bt601_video_range_as_decoders_expect() {
     let rgb = background_rgb(&Layout::new(w, h));
     let background = |format| {
         let mut renderer = FrameRenderer::default();
-        renderer.prepare(Resolution::new(w as u32, h as u32), format).unwrap();
+        renderer
+            .prepare(Resolution::new(w as u32, h as u32), format)
+            .unwrap();
         renderer.background().to_vec()
     };
     assert_eq!(background(FrameFormat::MJPEG), rgb);
@@ -567,23 +569,29 @@ fn yuv_bytes_are_bt601_video_range_as_decoders_expect() {
         yuv::YuvConversionMode::Balanced,
     )
     .unwrap();
-    // Inside each colour bar (away from chroma edges and the gradient).
+    // Inside each colour bar (away from chroma edges), and across the gradient.
+    let reference = yuyv_to_rgba(&yuyv, w, h);
+    let mut points: Vec<(usize, usize, u8)> = Vec::new();
     for y in [40, 80, 150] {
-        for bar in 0..8 {
-            let x = bar * w / 8 + w / 16;
-            let want = &rgb[(y * w + x) * 3..(y * w + x) * 3 + 3];
-            for decoded in [&from_yuyv, &from_nv12] {
-                let got = &decoded[(y * w + x) * 4..(y * w + x) * 4 + 3];
-                for (g, want) in got.iter().zip(want) {
-                    assert!(
-                        g.abs_diff(*want) <= 3,
-                        "bar {bar} at ({x},{y}): {got:?} vs {want:?}"
-                    );
-                }
-            }
-            let got = &yuyv_to_rgba(&yuyv, w, h)[(y * w + x) * 4..(y * w + x) * 4 + 3];
+        points.extend((0..8).map(|bar| (bar * w / 8 + w / 16, y, 3)));
+    }
+    for y in [172, 190, 200, 215, 239] {
+        // Green steps by 17 between bands, which 4:2:0 chroma may straddle.
+        points.extend([0, 50, 101, 160, 230, 318].map(|x| (x, y, 8)));
+    }
+    for (x, y, tolerance) in points {
+        let want = &rgb[(y * w + x) * 3..(y * w + x) * 3 + 3];
+        for (name, decoded) in [
+            ("yuv yuyv", &from_yuyv),
+            ("yuv nv12", &from_nv12),
+            ("reference", &reference),
+        ] {
+            let got = &decoded[(y * w + x) * 4..(y * w + x) * 4 + 3];
             for (g, want) in got.iter().zip(want) {
-                assert!(g.abs_diff(*want) <= 3, "reference: {got:?} vs {want:?}");
+                assert!(
+                    g.abs_diff(*want) <= tolerance,
+                    "{name} at ({x},{y}): {got:?} vs {want:?}"
+                );
             }
         }
     }
@@ -876,4 +884,38 @@ fn frame_cost() {
         }
     }
     eprintln!("{report}");
+}
+
+#[test]
+fn incremental_mjpeg_is_byte_for_byte_a_full_encode() {
+    use super::mjpeg::encode_full;
+    use super::pack::Rect;
+    for (w, h) in [(320_u32, 240_u32), (1920, 1080), (200, 150), (328, 250)] {
+        let (wu, hu) = (w as usize, h as usize);
+        let mut renderer = FrameRenderer::default();
+        renderer
+            .prepare(Resolution::new(w, h), FrameFormat::MJPEG)
+            .unwrap();
+        let layout = Layout::new(wu, hu);
+        let background = background_rgb(&layout);
+        for frame in [0, 1, 2, 3, 9, 10, 11, 99, 100, 12_345, 4_000_000_000] {
+            let jpeg = renderer.render(frame).unwrap().to_vec();
+            // The same picture, painted and encoded whole.
+            let mut canvas = background.clone();
+            super::pattern::draw_frame(&layout, frame, |rect: Rect, colour| {
+                fill_rect(&mut canvas, Packing::Rgb24, wu, hu, rect, colour);
+            });
+            let mut full = Vec::new();
+            encode_full(&canvas, wu, hu, &mut full).unwrap();
+            assert!(
+                jpeg == full,
+                "{w}x{h} frame {frame}: {} vs {} bytes",
+                jpeg.len(),
+                full.len()
+            );
+            let (rgba, dw, dh) = mjpeg_to_rgba(&jpeg);
+            assert_eq!((dw, dh), (wu, hu));
+            assert_eq!(read_frame_number(&rgba, w, h), Some(frame & 0xFFFF_FFFF));
+        }
+    }
 }
