@@ -225,7 +225,7 @@ impl Taps {
             let first = (centre.floor() as usize).min(last);
             let fraction = centre - first as f64;
             if first < last && fraction > 0.0 {
-                (first, vec![fraction as f32, (1.0 - fraction) as f32])
+                (first, vec![(1.0 - fraction) as f32, fraction as f32])
             } else {
                 (first, vec![1.0])
             }
@@ -413,6 +413,44 @@ mod tests {
         // x: averages pairs (0,60)→30, (120,180)→150; y: corners kept (0 and 200).
         assert_eq!(pixel(&dst, 2, 0, 0), [30, 0, 7, 255]);
         assert_eq!(pixel(&dst, 2, 1, 3), [150, 200, 7, 255]);
+    }
+
+    #[test]
+    fn the_row_ring_agrees_with_a_direct_computation() {
+        // Every output pixel as a double sum over the unpadded weights, against the streamed
+        // result, for sizes that shrink, grow and keep each axis.
+        let sizes = [(1, 1), (2, 3), (5, 4), (7, 7), (16, 9), (31, 2)];
+        for from in sizes {
+            let src = image(from, |x, y| {
+                let v = (x * 37 + y * 101) % 256;
+                [v as u8, (255 - v) as u8, ((x * y) % 256) as u8, 255]
+            });
+            for to in sizes {
+                let dst = resized(&src, from, to);
+                for y in 0..to.1 {
+                    let (ry, wy) = Taps::span(from.1 as usize, to.1 as usize, y as usize);
+                    for x in 0..to.0 {
+                        let (rx, wx) = Taps::span(from.0 as usize, to.0 as usize, x as usize);
+                        let mut expected = [0.0f64; 4];
+                        for (j, &wj) in wy.iter().enumerate() {
+                            for (i, &wi) in wx.iter().enumerate() {
+                                let p = pixel(&src, from.0, (rx + i) as u32, (ry + j) as u32);
+                                for (e, v) in expected.iter_mut().zip(p) {
+                                    *e += f64::from(v) * f64::from(wi) * f64::from(wj);
+                                }
+                            }
+                        }
+                        let got = pixel(&dst, to.0, x, y);
+                        for (g, e) in got.iter().zip(expected) {
+                            assert!(
+                                (f64::from(*g) - e).abs() <= 0.51,
+                                "{from:?} → {to:?} at ({x}, {y}): {got:?} vs {expected:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

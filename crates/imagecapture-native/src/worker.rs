@@ -349,3 +349,118 @@ fn close(mut camera: Camera) {
     let _ = camera.stop_stream();
     let _ = catch_unwind(AssertUnwindSafe(move || drop(camera)));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::collections::HashMap;
+
+    use nokhwa::NokhwaError;
+    use nokhwa::utils::{
+        ApiBackend, CameraControl, CameraIndex, CameraInfo, ControlValueSetter, KnownCameraControl,
+        Resolution,
+    };
+    use nokhwa_core::buffer::Buffer;
+    use nokhwa_core::traits::CaptureBackendTrait;
+
+    use super::*;
+    use crate::fake::{FakeCamera, FakeDevice};
+
+    /// A fake device whose `stop_stream` fails, as some platform backends' do: nokhwa's
+    /// `Camera::drop` then panics.
+    struct StopFails(FakeDevice);
+
+    impl CaptureBackendTrait for StopFails {
+        fn backend(&self) -> ApiBackend {
+            self.0.backend()
+        }
+        fn camera_info(&self) -> &CameraInfo {
+            self.0.camera_info()
+        }
+        fn refresh_camera_format(&mut self) -> Result<(), NokhwaError> {
+            self.0.refresh_camera_format()
+        }
+        fn camera_format(&self) -> CameraFormat {
+            self.0.camera_format()
+        }
+        fn set_camera_format(&mut self, f: CameraFormat) -> Result<(), NokhwaError> {
+            self.0.set_camera_format(f)
+        }
+        fn compatible_list_by_resolution(
+            &mut self,
+            f: FrameFormat,
+        ) -> Result<HashMap<Resolution, Vec<u32>>, NokhwaError> {
+            self.0.compatible_list_by_resolution(f)
+        }
+        fn compatible_fourcc(&mut self) -> Result<Vec<FrameFormat>, NokhwaError> {
+            self.0.compatible_fourcc()
+        }
+        fn resolution(&self) -> Resolution {
+            self.0.resolution()
+        }
+        fn set_resolution(&mut self, r: Resolution) -> Result<(), NokhwaError> {
+            self.0.set_resolution(r)
+        }
+        fn frame_rate(&self) -> u32 {
+            self.0.frame_rate()
+        }
+        fn set_frame_rate(&mut self, fps: u32) -> Result<(), NokhwaError> {
+            self.0.set_frame_rate(fps)
+        }
+        fn frame_format(&self) -> FrameFormat {
+            self.0.frame_format()
+        }
+        fn set_frame_format(&mut self, f: FrameFormat) -> Result<(), NokhwaError> {
+            self.0.set_frame_format(f)
+        }
+        fn camera_control(&self, c: KnownCameraControl) -> Result<CameraControl, NokhwaError> {
+            self.0.camera_control(c)
+        }
+        fn camera_controls(&self) -> Result<Vec<CameraControl>, NokhwaError> {
+            self.0.camera_controls()
+        }
+        fn set_camera_control(
+            &mut self,
+            id: KnownCameraControl,
+            value: ControlValueSetter,
+        ) -> Result<(), NokhwaError> {
+            self.0.set_camera_control(id, value)
+        }
+        fn open_stream(&mut self) -> Result<(), NokhwaError> {
+            self.0.open_stream()
+        }
+        fn is_stream_open(&self) -> bool {
+            self.0.is_stream_open()
+        }
+        fn frame(&mut self) -> Result<Buffer, NokhwaError> {
+            self.0.frame()
+        }
+        fn frame_raw(&mut self) -> Result<Cow<'_, [u8]>, NokhwaError> {
+            self.0.frame_raw()
+        }
+        fn stop_stream(&mut self) -> Result<(), NokhwaError> {
+            Err(NokhwaError::StreamShutdownError(
+                "the driver refused".into(),
+            ))
+        }
+    }
+
+    #[test]
+    fn closing_a_camera_whose_stop_fails_contains_nokhwas_drop_panic() {
+        let fake = FakeCamera::default();
+        let handle = fake.handle();
+        let device = fake.open_device(CameraIndex::Index(0)).unwrap();
+        let mut camera = Camera::with_custom(
+            CameraIndex::Index(0),
+            ApiBackend::Auto,
+            Box::new(StopFails(device)),
+        );
+        camera.open_stream().unwrap();
+        camera.frame_raw().unwrap();
+        assert_eq!(handle.open_count(), 1);
+        // Without the containment this panics ("called `Result::unwrap()` on an `Err`").
+        close(camera);
+        // The device itself was still dropped while the panic unwound.
+        assert_eq!(handle.open_count(), 0);
+    }
+}
