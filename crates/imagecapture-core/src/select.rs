@@ -278,7 +278,7 @@ impl Asked<'_> {
         let Some(actual) = actual else {
             return match self {
                 // Step 4: `pan: true` wants the member to exist.
-                Self::Presence { wanted, .. } => f64::from(u8::from(*wanted)),
+                Self::Presence { wanted, .. } => mismatch(!*wanted),
                 Self::Unconstraining(_) => 0.0,
                 // Step 5: the settings lack the member.
                 _ => 1.0,
@@ -303,7 +303,11 @@ impl Asked<'_> {
                     .into_iter()
                     .filter_map(|(key, v)| v.map(|v| format!("{key} {v}")))
                     .collect();
-                parts.join(", ")
+                if parts.is_empty() {
+                    String::from("a value")
+                } else {
+                    parts.join(", ")
+                }
             }
             Self::Text { exact, .. } => match exact.unwrap_or_default() {
                 [one] => format!("exact \"{one}\""),
@@ -396,7 +400,8 @@ pub fn validate_constraints(c: &MediaTrackConstraints) -> Result<()> {
 /// - `+∞` when the constraint is *required* (it has `exact`, `min` or `max`, or is a bare value
 ///   in an advanced set, where bare values are treated as `exact`) and the settings' value does
 ///   not satisfy it or does not exist;
-/// - for `pan`/`tilt`/`zoom` given as a boolean, `(value == exists) ? 0 : 1`;
+/// - for `pan`/`tilt`/`zoom` given as a boolean, `(value == exists) ? 0 : 1` (in an advanced
+///   set, where the bare boolean counts as `exact`, `+∞` instead of `1`);
 /// - `1` when the settings lack the member (and it is not required);
 /// - `0` when no ideal value is given (`ideal`, or a bare value in the basic set);
 /// - for numbers `(actual == ideal) ? 0 : |actual − ideal| / max(|actual|, |ideal|)`;
@@ -1166,8 +1171,7 @@ mod tests {
     fn ties_go_to_the_earlier_candidate() {
         // 1920×1080 at 30 and at 5 fps are equally close to width 1920.
         assert_eq!(select(r#"{"width": 1920}"#), Ok(3));
-        // Equally far on either side: 640 and 1280 from 960 in absolute terms are not equal in
-        // relative terms, so build an exact tie instead.
+        // Two identical candidates.
         let candidates = vec![format(1000, 500, 30.0), format(1000, 500, 30.0)];
         assert_eq!(
             select_settings(&candidates, &parse(r#"{"width": 999}"#)),
@@ -1177,34 +1181,33 @@ mod tests {
 
     #[test]
     fn advanced_sets_apply_in_order_and_are_skipped_whole_when_unsatisfiable() {
-        // The first set narrows to 1920×1080; the second asks for 5 fps within that.
-        assert_eq!(
-            select(r#"{"advanced": [{"width": 1920}, {"frameRate": 5}]}"#),
-            Ok(4)
-        );
-        // The first set cannot be met by any candidate (width 1920 with height 480): skipped
-        // whole, although each member alone could be met; the second set applies.
-        assert_eq!(
-            select(r#"{"advanced": [{"width": 1920, "height": 480}, {"width": 1280}]}"#),
-            Ok(2)
-        );
-        // Sets apply in order: after {width: 640}, {width: 1280} is unsatisfiable and skipped.
-        assert_eq!(
-            select(r#"{"advanced": [{"width": 640}, {"width": 1280}]}"#),
-            Ok(1)
-        );
-        // Advanced sets only filter; the basic set's ideal picks among what is left.
-        assert_eq!(
-            select(r#"{"width": 320, "advanced": [{"width": {"min": 1000}}]}"#),
-            Ok(2)
-        );
-        // An advanced set never makes the call fail.
-        assert_eq!(select(r#"{"advanced": [{"width": 9999}]}"#), Ok(0));
-        // In an advanced set, an ideal alone filters nothing.
-        assert_eq!(
-            select(r#"{"width": 640, "advanced": [{"width": {"ideal": 1920}}]}"#),
-            Ok(1)
-        );
+        let cases = [
+            // The first set narrows to 1920×1080; the second asks for 5 fps within that.
+            (r#"{"advanced": [{"width": 1920}, {"frameRate": 5}]}"#, 4),
+            // No candidate meets the first set (width 1920 with height 480): it is skipped
+            // whole, although each member alone could be met; the second set applies.
+            (
+                r#"{"advanced": [{"width": 1920, "height": 480}, {"width": 1280}]}"#,
+                2,
+            ),
+            // In order: after {width: 640}, {width: 1280} is unsatisfiable and skipped.
+            (r#"{"advanced": [{"width": 640}, {"width": 1280}]}"#, 1),
+            // Advanced sets only filter; the basic set's ideal picks among what is left.
+            (
+                r#"{"width": 320, "advanced": [{"width": {"min": 1000}}]}"#,
+                2,
+            ),
+            // An advanced set never makes the call fail.
+            (r#"{"advanced": [{"width": 9999}]}"#, 0),
+            // In an advanced set, an ideal alone filters nothing.
+            (
+                r#"{"width": 640, "advanced": [{"width": {"ideal": 1920}}]}"#,
+                1,
+            ),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(select(json), Ok(expected), "{json}");
+        }
     }
 
     #[test]
