@@ -7,7 +7,7 @@
 //!
 //! # async fn run() -> imagecapture_core::Result<()> {
 //! let stream = MediaDevices::new().get_user_media(&MediaStreamConstraints::video()).await?;
-//! let track = stream.video_track().expect("getUserMedia returns one video track");
+//! let Some(track) = stream.video_track() else { return Ok(()) };
 //! let capture = ImageCapture::new(track)?;
 //! let photo = capture.take_photo(&PhotoSettings::default()).await?; // image/jpeg
 //! std::fs::write("photo.jpg", photo.as_bytes()).ok();

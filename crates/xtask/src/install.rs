@@ -69,3 +69,59 @@ pub fn native() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The version of a package in Cargo.lock (the first one listed).
+fn locked_version(package: &str) -> Result<String, String> {
+    let lock = std::fs::read_to_string("Cargo.lock").map_err(|e| format!("Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .ok_or_else(|| format!("{package} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..].find('"').ok_or("Cargo.lock is malformed")?;
+    Ok(lock[start..start + end].to_owned())
+}
+
+fn version_of(program: &str) -> Option<String> {
+    let out = Command::new(program).arg("--version").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// What the browser tests need: the wasm target, wasm-bindgen-cli at Cargo.lock's version of
+/// wasm-bindgen, Chromium and its driver, Firefox ESR and geckodriver.
+pub fn browsers() -> Result<(), String> {
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        run::command("rustup", &["target", "add", "wasm32-unknown-unknown"], &[])?;
+    }
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = version_of("wasm-bindgen-test-runner").unwrap_or_default();
+    if !have.split_whitespace().any(|w| w == wanted) {
+        // Not `--locked`: the CLI's own lock pins a webpki-roots version the registry lacks.
+        run::command(
+            "cargo",
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &wanted,
+                "--force",
+            ],
+            &[],
+        )?;
+    }
+    apt(&["chromium", "chromium-driver", "firefox-esr"])?;
+    if version_of("geckodriver").is_none() {
+        run::command("cargo", &["install", "--locked", "geckodriver"], &[])?;
+    }
+    Ok(())
+}

@@ -5,15 +5,28 @@ use std::time::Instant;
 
 /// Runs `program args…` with the given extra environment, inheriting stdio.
 pub fn command(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    command_without(program, args, env, &[])
+}
+
+/// Runs `program args…` with extra environment `env` and without the variables `unset`.
+pub fn command_without(
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    unset: &[&str],
+) -> Result<(), String> {
     let shown = std::iter::once(program)
         .chain(args.iter().copied())
         .collect::<Vec<_>>()
         .join(" ");
     println!("\n$ {shown}");
     let started = Instant::now();
-    let status = Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
+    let mut command = Command::new(program);
+    command.args(args).envs(env.iter().copied());
+    for name in unset {
+        command.env_remove(name);
+    }
+    let status = command
         .status()
         .map_err(|e| format!("cannot run `{shown}`: {e}"))?;
     println!("  ({:.1} s)", started.elapsed().as_secs_f64());

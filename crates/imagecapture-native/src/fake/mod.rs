@@ -19,14 +19,16 @@
 //! use imagecapture_native::fake::{FakeCamera, FakeCameraConfig};
 //! use nokhwa_core::types::CameraIndex;
 //!
-//! let fake = FakeCamera::new(FakeCameraConfig::from_spec("yuyv@30").unwrap());
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let fake = FakeCamera::new(FakeCameraConfig::from_spec("yuyv@30")?);
 //! let handle = fake.handle();
-//! let mut camera = fake.open(CameraIndex::Index(0)).unwrap();
-//! let frame = camera.frame().unwrap();
+//! let mut camera = fake.open(CameraIndex::Index(0))?;
+//! let frame = camera.frame()?;
 //! assert_eq!(frame.buffer().len(), 640 * 480 * 2);
 //! assert_eq!(handle.frames_delivered(), 1);
 //! drop(camera);
 //! assert_eq!(handle.open_count(), 0);
+//! # Ok(()) }
 //! ```
 
 mod config;

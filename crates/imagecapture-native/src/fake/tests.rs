@@ -1,3 +1,4 @@
+// Test-only: compiled under #[cfg(test)] from mod.rs, so unwrap/panic are assertions here.
 //! Tests of the fake camera.
 
 use std::thread;
@@ -11,10 +12,14 @@ use nokhwa_core::types::{
     RequestedFormat, RequestedFormatType, Resolution,
 };
 
-use super::device::{BUSY, NO_SUCH_DEVICE, TIMED_OUT};
 use super::pack::{FrameRenderer, Packing, fill_rect, frame_len, ycbcr};
 use super::pattern::{Layout, background_rgb};
 use super::{FakeCamera, FakeCameraConfig, read_frame_number};
+
+// The texts V4L2 gives, which the native backend may match on: spelled out, not imported.
+const NO_SUCH_DEVICE: &str = "No such device (os error 19)";
+const TIMED_OUT: &str = "Connection timed out (os error 110)";
+const BUSY: &str = "Device or resource busy (os error 16)";
 
 const FORMATS: [FrameFormat; 3] = [FrameFormat::YUYV, FrameFormat::MJPEG, FrameFormat::NV12];
 
@@ -874,10 +879,11 @@ fn frame_cost() {
             let per_frame = start.elapsed() / rounds as u32;
             report +=
                 &format!("{w}x{h} {format:?}: {per_frame:?} per frame, {prepare:?} to prepare\n");
-            if (w, h) == (640, 480) && format != FrameFormat::MJPEG {
-                // Well under 5 ms in a debug build; loose here, against a loaded machine.
+            if (w, h) == (640, 480) {
+                // Well under 5 ms in a debug build (a full JPEG encode alone takes ≈ 14 ms);
+                // loose here, against a loaded machine.
                 assert!(
-                    per_frame < Duration::from_millis(20),
+                    per_frame < Duration::from_millis(12),
                     "{w}x{h} {format:?}: {per_frame:?}"
                 );
             }
