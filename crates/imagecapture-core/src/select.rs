@@ -218,12 +218,7 @@ fn string<S: AsRef<str>>(v: &S) -> Option<Actual<'_>> {
 }
 
 fn metering(v: &MeteringMode) -> Option<Actual<'static>> {
-    Some(Actual::Text(match v {
-        MeteringMode::None => "none",
-        MeteringMode::Manual => "manual",
-        MeteringMode::SingleShot => "single-shot",
-        MeteringMode::Continuous => "continuous",
-    }))
+    Some(Actual::Text(v.as_str()))
 }
 
 fn boolean(v: &bool) -> Option<Actual<'_>> {

@@ -19,6 +19,18 @@ pub enum MeteringMode {
     Continuous,
 }
 
+impl MeteringMode {
+    /// The spec's spelling: `"none"`, `"manual"`, `"single-shot"`, `"continuous"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Manual => "manual",
+            Self::SingleShot => "single-shot",
+            Self::Continuous => "continuous",
+        }
+    }
+}
+
 /// `Point2D`: a point of interest, normalised to `[0, 1]` across the frame.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Point2D {
