@@ -40,6 +40,9 @@ pub struct PhotoPlan {
     pub encoding: PhotoEncoding,
     /// The flash mode asked for, if any.
     pub fill_light_mode: Option<FillLightMode>,
+    /// Whether the caller chose the JPEG quality. When not, a backend may hand out a JPEG the
+    /// camera made itself (MJPEG) instead of decoding and encoding again.
+    pub quality_requested: bool,
 }
 
 /// Checks `settings` in the spec's order and plans the photo.
@@ -91,12 +94,10 @@ pub fn plan_photo(
         }
     }
 
+    let requested_quality = settings.quality.filter(|q| (0.0..=1.0).contains(q));
     let encoding = match settings.mime_type.as_deref() {
         None | Some("image/jpeg") => PhotoEncoding::Jpeg {
-            quality: settings
-                .quality
-                .filter(|q| (0.0..=1.0).contains(q))
-                .unwrap_or(DEFAULT_JPEG_QUALITY),
+            quality: requested_quality.unwrap_or(DEFAULT_JPEG_QUALITY),
         },
         Some("image/png") => PhotoEncoding::Png,
         Some(other) => {
@@ -118,6 +119,7 @@ pub fn plan_photo(
         size: (w, h),
         encoding,
         fill_light_mode: settings.fill_light_mode,
+        quality_requested: requested_quality.is_some(),
     })
 }
 

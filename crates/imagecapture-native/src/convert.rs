@@ -1,4 +1,5 @@
-//! Camera bytes to RGBA: the one conversion every grabbed frame and photo goes through.
+//! Camera bytes to RGBA: the one conversion every grabbed frame and photo goes through. Public
+//! for apps that read frames from nokhwa themselves, and for the benchmarks.
 //!
 //! YUYV and NV12 go through the `yuv` crate (runtime-detected SIMD), MJPEG through `zune-jpeg`
 //! (which also supplies the standard Huffman tables that UVC cameras leave out of MJPEG frames).
@@ -11,14 +12,21 @@ use yuv::{
     yuv_nv12_to_rgba, yuyv422_to_rgba,
 };
 use zune_jpeg::JpegDecoder;
+
+use crate::mjpeg::with_huffman_tables;
 use zune_jpeg::zune_core::bytestream::ZCursor;
 use zune_jpeg::zune_core::colorspace::ColorSpace;
 use zune_jpeg::zune_core::options::DecoderOptions;
 
-/// Decodes one camera frame into `out` (resized as needed) and returns its size.
+/// Decodes one camera frame into `out` (resized as needed; reuse it across frames to avoid
+/// allocating) and returns the frame's size.
 ///
-/// `size` is the format's resolution; an MJPEG frame reports its own size, which wins.
-pub(crate) fn to_rgba(
+/// `size` is the format's resolution; an MJPEG frame reports its own size, which wins. MJPEG
+/// frames without Huffman tables (as UVC cameras send them) get the standard ones.
+///
+/// # Errors
+/// `UnknownError` when the bytes are too few for the format and size, or do not decode.
+pub fn to_rgba(
     format: FrameFormat,
     size: (u32, u32),
     raw: &[u8],
@@ -110,7 +118,8 @@ fn mjpeg_to_rgba(raw: &[u8], out: &mut Vec<u8>) -> Result<(u32, u32)> {
         // Webcams send frames up to 4K; refuse absurd headers instead of allocating for them.
         .set_max_width(16384)
         .set_max_height(16384);
-    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(raw), options);
+    let raw = with_huffman_tables(raw);
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(&raw[..]), options);
     decoder.decode_headers().map_err(|e| bad(&e))?;
     let (w, h) = decoder
         .dimensions()

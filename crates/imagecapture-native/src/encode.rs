@@ -1,11 +1,16 @@
 //! RGBA to an encoded photo: JPEG (jpeg-encoder, 4:2:0 like a camera's own JPEG) or PNG.
+//! Public for the benchmarks and for apps that encode frames themselves.
 
 use imagecapture_core::photo_settings::PhotoEncoding;
 use imagecapture_core::{Error, Result};
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
 /// Encodes an RGBA picture of `size` as `encoding` asks.
-pub(crate) fn encode(rgba: &[u8], size: (u32, u32), encoding: PhotoEncoding) -> Result<Vec<u8>> {
+///
+/// # Errors
+/// `UnknownError` when `rgba` does not hold `size` pixels or the encoder fails;
+/// `NotSupportedError` for a JPEG larger than 65535 pixels a side.
+pub fn encode(rgba: &[u8], size: (u32, u32), encoding: PhotoEncoding) -> Result<Vec<u8>> {
     let (w, h) = size;
     let expected = (w as usize) * (h as usize) * 4;
     if rgba.len() != expected || expected == 0 {

@@ -18,13 +18,14 @@
 //! executor and every wait is bounded (see [`imagecapture_core::limits`]).
 
 mod bitmap;
-mod convert;
+pub mod convert;
 mod devices;
-mod encode;
+pub mod encode;
 mod error;
 pub mod fake;
 mod formats;
 mod image_capture;
+mod mjpeg;
 mod photo;
 mod source;
 mod timer;

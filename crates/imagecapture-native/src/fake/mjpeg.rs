@@ -156,8 +156,12 @@ impl IncrementalJpeg {
             .filter(|_| self.ranges.len() == self.columns * self.rows)
             .ok_or_else(|| jpeg_error("unexpected JPEG layout".to_owned()))?;
         self.header.clear();
-        self.header
-            .extend_from_slice(self.scratch.get(..header_end).unwrap_or_default());
+        // Like a UVC camera, leave out the Huffman tables: the stream uses the standard ones,
+        // which a reader must supply (crate::mjpeg does).
+        without_huffman_tables(
+            self.scratch.get(..header_end).unwrap_or_default(),
+            &mut self.header,
+        );
         self.segments.resize_with(self.ranges.len(), Vec::new);
         for (segment, range) in self.segments.iter_mut().zip(&self.ranges) {
             segment.clear();
@@ -244,6 +248,28 @@ impl IncrementalJpeg {
         }
         self.out.push(0xFF);
         self.out.push(0xD9);
+    }
+}
+
+/// Copies the JPEG header `header` (SOI up to and including the SOS segment) into `out` without
+/// its DHT segments.
+fn without_huffman_tables(header: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(header.get(..2).unwrap_or_default());
+    let mut pos = 2;
+    while let (Some(&marker), Some(len)) = (
+        header.get(pos + 1),
+        header
+            .get(pos + 2..pos + 4)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))),
+    ) {
+        let segment = header.get(pos..pos + 2 + len).unwrap_or_default();
+        if marker != 0xC4 {
+            out.extend_from_slice(segment);
+        }
+        if segment.is_empty() {
+            break;
+        }
+        pos += 2 + len;
     }
 }
 
