@@ -13,7 +13,7 @@ use yuv::{
 };
 use zune_jpeg::JpegDecoder;
 
-use crate::mjpeg::with_huffman_tables;
+pub use crate::mjpeg::with_huffman_tables;
 use zune_jpeg::zune_core::bytestream::ZCursor;
 use zune_jpeg::zune_core::colorspace::ColorSpace;
 use zune_jpeg::zune_core::options::DecoderOptions;
@@ -53,8 +53,7 @@ pub fn to_rgba(
             raw.len()
         ))
     })?;
-    out.clear();
-    out.resize(pixels * 4, 0);
+    fresh(out, pixels * 4);
     let yuv_failed = |e: yuv::YuvError| Error::unknown(format!("{format} to RGBA failed: {e}"));
     match format {
         FrameFormat::YUYV => yuyv422_to_rgba(
@@ -110,6 +109,18 @@ pub fn to_rgba(
     Ok((w, h))
 }
 
+/// Makes `out` exactly `len` bytes long for a decoder to overwrite. A buffer too small is
+/// replaced by a zeroed allocation (calloc: fresh pages come zeroed from the OS, so no memset
+/// over megabytes that the decoder writes next anyway).
+fn fresh(out: &mut Vec<u8>, len: usize) {
+    if out.capacity() < len {
+        *out = vec![0; len];
+    } else {
+        out.truncate(len);
+        out.resize(len, 0);
+    }
+}
+
 fn mjpeg_to_rgba(raw: &[u8], out: &mut Vec<u8>) -> Result<(u32, u32)> {
     let bad =
         |e: &dyn std::fmt::Display| Error::unknown(format!("MJPEG frame did not decode: {e}"));
@@ -127,8 +138,7 @@ fn mjpeg_to_rgba(raw: &[u8], out: &mut Vec<u8>) -> Result<(u32, u32)> {
     let len = decoder
         .output_buffer_size()
         .ok_or_else(|| Error::unknown("MJPEG frame is too large"))?;
-    out.clear();
-    out.resize(len, 0);
+    fresh(out, len);
     decoder.decode_into(out).map_err(|e| bad(&e))?;
     // Dimensions come from a u16 header field, so they fit.
     Ok((w as u32, h as u32))

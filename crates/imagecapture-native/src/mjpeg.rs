@@ -75,8 +75,9 @@ pub(crate) fn inspect(data: &[u8]) -> Option<JpegInfo> {
     })
 }
 
-/// The frame with the standard Huffman tables inserted before its scan when it has none.
-pub(crate) fn with_huffman_tables(data: &[u8]) -> Cow<'_, [u8]> {
+/// The frame with the standard Huffman tables inserted before its scan when it has none (as
+/// UVC cameras send MJPEG), so that any JPEG reader takes it; other data comes back as it is.
+pub fn with_huffman_tables(data: &[u8]) -> Cow<'_, [u8]> {
     match inspect(data) {
         Some(info) if !info.has_huffman_tables => {
             let mut out = Vec::with_capacity(data.len() + STANDARD_DHT.len());

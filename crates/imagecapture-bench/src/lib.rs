@@ -1,0 +1,1 @@
+//! Benchmarks only: see `benches/native.rs` and `cargo xtask bench`.
