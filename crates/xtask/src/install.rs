@@ -71,7 +71,7 @@ pub fn native() -> Result<(), String> {
 }
 
 /// The version of a package in Cargo.lock (the first one listed).
-fn locked_version(package: &str) -> Result<String, String> {
+pub fn locked_version(package: &str) -> Result<String, String> {
     let lock = std::fs::read_to_string("Cargo.lock").map_err(|e| format!("Cargo.lock: {e}"))?;
     let needle = format!("name = \"{package}\"\nversion = \"");
     let start = lock
@@ -82,16 +82,17 @@ fn locked_version(package: &str) -> Result<String, String> {
     Ok(lock[start..start + end].to_owned())
 }
 
-fn version_of(program: &str) -> Option<String> {
+/// What `program --version` prints, if it runs.
+pub fn version_of(program: &str) -> Option<String> {
     let out = Command::new(program).arg("--version").output().ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// What the browser tests need: the wasm target, wasm-bindgen-cli at Cargo.lock's version of
-/// wasm-bindgen, Chromium and its driver, Firefox ESR and geckodriver.
-pub fn browsers() -> Result<(), String> {
+/// What building the npm package needs: the wasm target and wasm-bindgen-cli at Cargo.lock's
+/// version of wasm-bindgen (binaryen comes from npm, in `pkg::build`).
+pub fn package_tools() -> Result<(), String> {
     let targets = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
@@ -119,6 +120,12 @@ pub fn browsers() -> Result<(), String> {
             &[],
         )?;
     }
+    Ok(())
+}
+
+/// What the browser tests need besides the package tools: Chromium and its driver, Firefox ESR
+/// and geckodriver.
+pub fn browsers() -> Result<(), String> {
     apt(&["chromium", "chromium-driver", "firefox-esr"])?;
     if version_of("geckodriver").is_none() {
         run::command("cargo", &["install", "--locked", "geckodriver"], &[])?;

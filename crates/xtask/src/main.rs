@@ -2,6 +2,7 @@
 //! in seconds on a fresh machine.
 
 mod install;
+mod pkg;
 mod run;
 mod test;
 
@@ -15,6 +16,7 @@ Commands:
                          formatting, clippy and doc checks and every test
   demo [ARGS…]           the main job: take a photo with the first camera (the fake camera
                          where there is none); ARGS go to the snapshot example
+  pkg [--debug]          build the npm package into pkg/dist (release: size-optimised)
   help                   this text
 ";
 
@@ -27,6 +29,9 @@ fn main() -> ExitCode {
     let outcome = match command {
         "test" => test::run(rest),
         "demo" => run::cargo(&["run", "--quiet", "--example", "snapshot", "--"], rest),
+        "pkg" => {
+            install::package_tools().and_then(|()| pkg::build(!rest.iter().any(|a| a == "--debug")))
+        }
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())

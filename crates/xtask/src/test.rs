@@ -1,14 +1,38 @@
 //! `cargo xtask test`: every check and every test, after installing what they need.
+//!
+//! 1. native: fmt, clippy (all crates, host and wasm), rustdoc, `cargo test` of the default
+//!    members (the library crates and the native conformance runner);
+//! 2. browsers: the conformance suite built once for wasm and run in Chromium and Firefox
+//!    (each with the browser's own ImageCapture and with ours forced), then the npm package
+//!    built and its JS-surface tests run in both browsers.
 
-use crate::{install, run};
+use std::path::Path;
+
+use crate::{install, pkg, run};
+
+fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
 
 pub fn run(args: &[String]) -> Result<(), String> {
+    let mut native_only = false;
     for arg in args {
         match arg.as_str() {
-            "--native-only" => {}
+            "--native-only" => native_only = true,
             other => return Err(format!("test: unknown option {other:?}")),
         }
     }
+    native()?;
+    if native_only {
+        println!("\nxtask test: native checks and tests passed (browsers skipped: --native-only)");
+        return Ok(());
+    }
+    browsers()?;
+    println!("\nxtask test: all checks and tests passed");
+    Ok(())
+}
+
+fn native() -> Result<(), String> {
     install::native()?;
     run::cargo(&["fmt", "--all", "--check"], &[])?;
     run::cargo(
@@ -23,12 +47,120 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ],
         &[],
     )?;
+    // The web crates are empty on native targets; their docs are checked for wasm below.
     run::command(
-        &std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
-        &["doc", "--workspace", "--no-deps", "--quiet"],
+        &cargo_bin(),
+        &[
+            "doc",
+            "--workspace",
+            "--exclude",
+            "imagecapture-web",
+            "--exclude",
+            "imagecapture-js",
+            "--no-deps",
+            "--quiet",
+        ],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    run::cargo(&["test", "--workspace"], &[])?;
-    println!("\nxtask test: all checks and tests passed");
+    // The default members: not the benchmarks, whose anchors (mozjpeg, `image`) would then be
+    // built, and feature-unified, into every test binary.
+    run::cargo(&["test"], &[])
+}
+
+fn browsers() -> Result<(), String> {
+    install::package_tools()?;
+    install::browsers()?;
+    run::cargo(
+        &[
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--quiet",
+            "-p",
+            "imagecapture-web",
+            "-p",
+            "imagecapture-js",
+            "-p",
+            "imagecapture-conformance",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    run::command(
+        &cargo_bin(),
+        &[
+            "doc",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "imagecapture-web",
+            "-p",
+            "imagecapture-js",
+            "--no-deps",
+            "--quiet",
+        ],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    conformance_in_browsers()?;
+    pkg::build(true)?;
+    run::command("npm", &["--prefix", "pkg", "test"], &[])
+}
+
+/// The conformance suite, built once for wasm, run by wasm-bindgen-test-runner in each browser.
+fn conformance_in_browsers() -> Result<(), String> {
+    let webdriver_json = Path::new("tests/conformance/webdriver.json")
+        .canonicalize()
+        .map_err(|e| format!("tests/conformance/webdriver.json: {e}"))?;
+    let webdriver_json = webdriver_json.to_string_lossy().into_owned();
+    let geckodriver = which("geckodriver")?;
+    let base = [
+        (
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        ),
+        ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json.as_str()),
+        ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    ];
+    let args = [
+        "test",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "imagecapture-conformance",
+        "--test",
+        "web",
+    ];
+    // The runner picks its driver from *_REMOTE, GECKODRIVER, SAFARIDRIVER, CHROMEDRIVER, then
+    // PATH: name one and hide the others.
+    let drivers = [
+        "GECKODRIVER",
+        "SAFARIDRIVER",
+        "CHROMEDRIVER",
+        "GECKODRIVER_REMOTE",
+        "SAFARIDRIVER_REMOTE",
+        "CHROMEDRIVER_REMOTE",
+    ];
+    for (driver, path) in [
+        ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+        ("GECKODRIVER", geckodriver.as_str()),
+    ] {
+        let mut env = base.to_vec();
+        env.push((driver, path));
+        let unset: Vec<&str> = drivers.iter().copied().filter(|d| *d != driver).collect();
+        run::command_without(&cargo_bin(), &args, &env, &unset)?;
+    }
     Ok(())
+}
+
+/// The full path of `program` on PATH.
+fn which(program: &str) -> Result<String, String> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .map(|p| p.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{program} is not on PATH"))
 }

@@ -69,6 +69,9 @@ pub struct Expectations {
     pub resizes_on_apply: bool,
     /// A width the camera can deliver besides its default one, for `applyConstraints` cases.
     pub other_width: u32,
+    /// Whether `applyConstraints` with a required size the camera lacks rejects
+    /// `OverconstrainedError` (Firefox's fake camera resolves it and keeps its size).
+    pub apply_rejects_impossible: bool,
 }
 
 /// Opens the default camera and wraps its track in an `ImageCapture`.

@@ -1,6 +1,8 @@
 //! The conformance suite on the native backend, against the fake camera in each of its pixel
 //! formats (YUYV, MJPEG, NV12): every case × 3.
 
+// The browser runner is tests/web.rs; this one needs native cameras (nokhwa).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::time::{Duration, Instant};
@@ -59,6 +61,7 @@ impl Harness for NativeHarness {
             png_extension: true,
             resizes_on_apply: true,
             other_width: 1280,
+            apply_rejects_impossible: true,
         }
     }
 

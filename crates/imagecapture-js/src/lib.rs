@@ -1,0 +1,168 @@
+//! The JavaScript surface of the `imagecapture` npm package, exported with wasm-bindgen: the
+//! spec's `ImageCapture` class over [`imagecapture_web::ImageCapture`], and what the package's
+//! `install()` asks before it patches anything.
+//!
+//! - `new ImageCapture(videoTrack)`: a `TypeError` when the argument is not a
+//!   `MediaStreamTrack`, a `NotSupportedError` `DOMException` when it is not video.
+//! - `track`: the very object passed in.
+//! - `takePhoto(settings?)`, `getPhotoCapabilities()`, `getPhotoSettings()`, `grabFrame()`:
+//!   promises that always settle, resolving with a `Blob`, plain dictionaries (absent members
+//!   left out), an `ImageBitmap` that is the caller's to close; rejecting with real
+//!   `DOMException`s of the spec's names, or a `TypeError` for what WebIDL rejects.
+//! - `nativeSupport()`: which of the four methods the browser really has (the one place the
+//!   package decides that is [`imagecapture_web::browser_has`]).
+//!
+//! The package's `pkg/src/index.js` wraps the class in a small shell that survives a panic (see
+//! the `panic` module) and implements `install()`. `cargo xtask pkg` builds it all.
+//!
+//! On targets other than `wasm32` this crate is empty.
+
+#![cfg(target_arch = "wasm32")]
+
+mod panic;
+mod settings;
+
+use std::rc::Rc;
+
+use imagecapture_core::{Error, ImageCaptureTrait};
+use imagecapture_web::error::to_js;
+use imagecapture_web::{ImageCaptureOptions, Method, browser_has};
+use js_sys::{Object, Promise, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::future_to_promise;
+
+pub use panic::{panic_for_tests, set_panic_listener};
+
+/// `ImageCapture`: stills and frames from a video track, with the browser's own method where it
+/// has a working one and ours otherwise.
+#[wasm_bindgen(js_name = ImageCapture)]
+pub struct JsImageCapture {
+    /// The object the constructor was given, handed back by `track` as it is.
+    track: JsValue,
+    inner: Rc<imagecapture_web::ImageCapture>,
+}
+
+#[wasm_bindgen(js_class = ImageCapture)]
+impl JsImageCapture {
+    /// `new ImageCapture(videoTrack)`. `forcePolyfill` (not in the spec; used by the package's
+    /// `install()`): use our implementation of every method, never the browser's.
+    ///
+    /// # Errors
+    /// `TypeError` when `video_track` is not a `MediaStreamTrack`; `NotSupportedError` when its
+    /// `kind` is not `"video"`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(video_track: JsValue, force_polyfill: Option<bool>) -> Result<Self, JsValue> {
+        // A new reference to the same object: not `MediaStreamTrack::clone`, which is the
+        // JavaScript method that makes a second track.
+        let Ok(track) = JsValue::clone(&video_track).dyn_into::<web_sys::MediaStreamTrack>() else {
+            return Err(to_js(&Error::type_error(
+                "Failed to construct 'ImageCapture': parameter 1 is not of type \
+                 'MediaStreamTrack'.",
+            )));
+        };
+        let options = if force_polyfill.unwrap_or(false) {
+            ImageCaptureOptions::polyfill()
+        } else {
+            ImageCaptureOptions::default()
+        };
+        let inner = imagecapture_web::ImageCapture::with_options(
+            imagecapture_web::MediaStreamTrack::from_raw(track),
+            options,
+        )
+        .map_err(|e| to_js(&e))?;
+        Ok(Self {
+            track: video_track,
+            inner: Rc::new(inner),
+        })
+    }
+
+    /// `track`: the very track passed to the constructor.
+    #[wasm_bindgen(getter)]
+    pub fn track(&self) -> JsValue {
+        self.track.clone()
+    }
+
+    /// `takePhoto(photoSettings)`: a promise of a `Blob`.
+    #[wasm_bindgen(js_name = takePhoto)]
+    pub fn take_photo(&self, photo_settings: JsValue) -> Promise {
+        // WebIDL converts the dictionary before the method runs: its errors come first.
+        let settings = match settings::photo_settings(&photo_settings) {
+            Ok(settings) => settings,
+            Err(settings::ConversionError::Invalid(error)) => return rejected(&error),
+            Err(settings::ConversionError::Thrown(thrown)) => return Promise::reject(&thrown),
+        };
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let photo = inner.take_photo(&settings).await.map_err(|e| to_js(&e))?;
+            Ok(photo.into_raw().into())
+        })
+    }
+
+    /// `getPhotoCapabilities()`: a promise of a `PhotoCapabilities` dictionary.
+    #[wasm_bindgen(js_name = getPhotoCapabilities)]
+    pub fn get_photo_capabilities(&self) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let capabilities = inner
+                .get_photo_capabilities()
+                .await
+                .map_err(|e| to_js(&e))?;
+            dictionary(&capabilities)
+        })
+    }
+
+    /// `getPhotoSettings()`: a promise of a `PhotoSettings` dictionary.
+    #[wasm_bindgen(js_name = getPhotoSettings)]
+    pub fn get_photo_settings(&self) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let settings = inner.get_photo_settings().await.map_err(|e| to_js(&e))?;
+            dictionary(&settings)
+        })
+    }
+
+    /// `grabFrame()`: a promise of an `ImageBitmap`, the caller's to close.
+    #[wasm_bindgen(js_name = grabFrame)]
+    pub fn grab_frame(&self) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let frame = inner.grab_frame().await.map_err(|e| to_js(&e))?;
+            // `into_raw`: handed to JavaScript open (dropping ours would close it).
+            Ok(frame.into_raw().into())
+        })
+    }
+}
+
+/// Which of the four methods the browser's own `ImageCapture` really has: `{ takePhoto,
+/// getPhotoCapabilities, getPhotoSettings, grabFrame }`, each a boolean. A method of a legacy
+/// object (Firefox's event-based `ImageCapture`) does not count.
+#[wasm_bindgen(js_name = nativeSupport)]
+pub fn native_support() -> Object {
+    let support = Object::new();
+    for method in Method::ALL {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(
+            &support,
+            &JsValue::from_str(method.js_name()),
+            &JsValue::from_bool(browser_has(method)),
+        );
+    }
+    support
+}
+
+/// A promise rejected with `error` as JavaScript sees it.
+fn rejected(error: &Error) -> Promise {
+    Promise::reject(&to_js(error))
+}
+
+/// A core dictionary as a plain JavaScript object, absent members left out.
+fn dictionary<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value.serialize(&serializer).map_err(|e| {
+        to_js(&Error::operation(format!(
+            "cannot hand this dictionary to JavaScript: {e}"
+        )))
+    })
+}

@@ -1,0 +1,228 @@
+// Types of the "imagecapture" package: the W3C MediaStream Image Capture API
+// (https://w3c.github.io/mediacapture-image/), plus this package's `install()`.
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+
+/** Whether the device reduces red eyes: never, always, or as `PhotoSettings.redEyeReduction` says. */
+export type RedEyeReduction = 'never' | 'always' | 'controllable';
+
+/** The flash for a photo. */
+export type FillLightMode = 'auto' | 'off' | 'flash';
+
+/** The mode of white balance, exposure and focus (`whiteBalanceMode`, `exposureMode`, `focusMode`). */
+export type MeteringMode = 'none' | 'manual' | 'single-shot' | 'continuous';
+
+// ---------------------------------------------------------------------------------------------
+// Dictionaries of ImageCapture
+
+/** The range of a numeric setting. */
+export interface MediaSettingsRange {
+  max?: number;
+  min?: number;
+  step?: number;
+}
+
+/** What `takePhoto()` can do on this device (`getPhotoCapabilities()`). */
+export interface PhotoCapabilities {
+  redEyeReduction?: RedEyeReduction;
+  imageHeight?: MediaSettingsRange;
+  imageWidth?: MediaSettingsRange;
+  fillLightMode?: FillLightMode[];
+}
+
+/** The settings of one photo (`takePhoto(settings)`), or the current ones (`getPhotoSettings()`). */
+export interface PhotoSettings {
+  fillLightMode?: FillLightMode;
+  imageHeight?: number;
+  imageWidth?: number;
+  redEyeReduction?: boolean;
+  /**
+   * Extension of this package (browsers' own `takePhoto()` ignores it): the MIME type of the
+   * photo, `"image/jpeg"` (the default) or `"image/png"`; another type rejects `NotSupportedError`.
+   */
+  type?: string;
+  /**
+   * Extension of this package: the JPEG quality from 0 to 1 (default 0.92); values outside 0..1
+   * are ignored, as by `canvas.toBlob()`.
+   */
+  quality?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constraints the spec adds to MediaStreamTrack
+
+/** A point of the frame, normalised: (0, 0) top left, (1, 1) bottom right. */
+export interface Point2D {
+  x?: number;
+  y?: number;
+}
+
+/** `ConstrainPoint2DParameters`. */
+export interface ConstrainPoint2DParameters {
+  exact?: Point2D[];
+  ideal?: Point2D[];
+}
+
+/** `ConstrainPoint2D`. */
+export type ConstrainPoint2D = Point2D[] | ConstrainPoint2DParameters;
+
+/** The image-capture members of `MediaTrackSupportedConstraints`. */
+export interface ImageCaptureSupportedConstraints {
+  whiteBalanceMode?: boolean;
+  exposureMode?: boolean;
+  focusMode?: boolean;
+  pointsOfInterest?: boolean;
+  exposureCompensation?: boolean;
+  exposureTime?: boolean;
+  colorTemperature?: boolean;
+  iso?: boolean;
+  brightness?: boolean;
+  contrast?: boolean;
+  saturation?: boolean;
+  sharpness?: boolean;
+  focusDistance?: boolean;
+  pan?: boolean;
+  tilt?: boolean;
+  zoom?: boolean;
+  torch?: boolean;
+}
+
+/** The image-capture members of `MediaTrackCapabilities`. */
+export interface ImageCaptureTrackCapabilities {
+  whiteBalanceMode?: MeteringMode[];
+  exposureMode?: MeteringMode[];
+  focusMode?: MeteringMode[];
+  exposureCompensation?: MediaSettingsRange;
+  exposureTime?: MediaSettingsRange;
+  colorTemperature?: MediaSettingsRange;
+  iso?: MediaSettingsRange;
+  brightness?: MediaSettingsRange;
+  contrast?: MediaSettingsRange;
+  saturation?: MediaSettingsRange;
+  sharpness?: MediaSettingsRange;
+  focusDistance?: MediaSettingsRange;
+  pan?: MediaSettingsRange;
+  tilt?: MediaSettingsRange;
+  zoom?: MediaSettingsRange;
+  torch?: boolean[];
+}
+
+/** The image-capture members of `MediaTrackConstraintSet` (for `applyConstraints`). */
+export interface ImageCaptureConstraintSet {
+  whiteBalanceMode?: ConstrainDOMString;
+  exposureMode?: ConstrainDOMString;
+  focusMode?: ConstrainDOMString;
+  pointsOfInterest?: ConstrainPoint2D;
+  exposureCompensation?: ConstrainDouble;
+  exposureTime?: ConstrainDouble;
+  colorTemperature?: ConstrainDouble;
+  iso?: ConstrainDouble;
+  brightness?: ConstrainDouble;
+  contrast?: ConstrainDouble;
+  saturation?: ConstrainDouble;
+  sharpness?: ConstrainDouble;
+  focusDistance?: ConstrainDouble;
+  pan?: boolean | ConstrainDouble;
+  tilt?: boolean | ConstrainDouble;
+  zoom?: boolean | ConstrainDouble;
+  torch?: ConstrainBoolean;
+}
+
+/** The image-capture members of `MediaTrackSettings`. */
+export interface ImageCaptureTrackSettings {
+  whiteBalanceMode?: MeteringMode;
+  exposureMode?: MeteringMode;
+  focusMode?: MeteringMode;
+  pointsOfInterest?: Point2D[];
+  exposureCompensation?: number;
+  exposureTime?: number;
+  colorTemperature?: number;
+  iso?: number;
+  brightness?: number;
+  contrast?: number;
+  saturation?: number;
+  sharpness?: number;
+  focusDistance?: number;
+  pan?: number;
+  tilt?: number;
+  zoom?: number;
+  torch?: boolean;
+}
+
+// The same members on the DOM's own dictionaries, so `track.getSettings().focusDistance` and
+// `applyConstraints({ advanced: [{ zoom: 2 }] })` type-check. TypeScript's lib.dom already
+// declares a few settings (as plain strings or numbers); those are left as lib.dom has them.
+declare global {
+  interface MediaTrackSupportedConstraints extends ImageCaptureSupportedConstraints {}
+  interface MediaTrackCapabilities extends ImageCaptureTrackCapabilities {}
+  interface MediaTrackConstraintSet extends ImageCaptureConstraintSet {}
+  interface MediaTrackSettings
+    extends Omit<ImageCaptureTrackSettings, 'whiteBalanceMode' | 'zoom' | 'torch'> {}
+}
+
+// ---------------------------------------------------------------------------------------------
+// ImageCapture
+
+/**
+ * Stills and frames from a video track. Uses the browser's own method where it has a working
+ * one, this package's implementation otherwise.
+ */
+export declare class ImageCapture {
+  /**
+   * @throws {TypeError} when `videoTrack` is not a `MediaStreamTrack`.
+   * @throws {DOMException} `NotSupportedError` when `videoTrack.kind` is not `"video"`.
+   */
+  constructor(videoTrack: MediaStreamTrack);
+
+  /** The very track passed to the constructor. */
+  readonly track: MediaStreamTrack;
+
+  /**
+   * One still image, taken with these settings. Rejects `InvalidStateError` (track ended or
+   * disabled), `NotSupportedError` (settings outside the capabilities), `UnknownError` (the
+   * device failed), `TypeError` (a value WebIDL rejects, such as `NaN`).
+   */
+  takePhoto(photoSettings?: PhotoSettings): Promise<Blob>;
+
+  /** Rejects `InvalidStateError` (track ended or disabled) or `OperationError`. */
+  getPhotoCapabilities(): Promise<PhotoCapabilities>;
+
+  /** Rejects `InvalidStateError` (track ended or disabled) or `OperationError`. */
+  getPhotoSettings(): Promise<PhotoSettings>;
+
+  /**
+   * A fresh frame of the live video, never one handed out before. Yours to `close()`. Rejects
+   * `InvalidStateError` (track ended or disabled) or `UnknownError` (no frame came).
+   */
+  grabFrame(): Promise<ImageBitmap>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// install()
+
+export interface InstallOptions {
+  /** Use this package's implementation for every method, even where the browser has its own. */
+  force?: boolean;
+}
+
+/**
+ * What `install()` did to each member of `globalThis.ImageCapture`: `"kept"` the browser's own,
+ * or `"supplied"` this package's.
+ */
+export interface InstallReport {
+  ImageCapture: 'kept' | 'supplied';
+  track: 'kept' | 'supplied';
+  takePhoto: 'kept' | 'supplied';
+  getPhotoCapabilities: 'kept' | 'supplied';
+  getPhotoSettings: 'kept' | 'supplied';
+  grabFrame: 'kept' | 'supplied';
+}
+
+/**
+ * Makes `globalThis.ImageCapture` work, method by method: a browser method that works is kept,
+ * a missing or legacy one is supplied by this package; with no `ImageCapture` at all, this
+ * package's class becomes the global. `{ force: true }` installs this package's class for
+ * everything.
+ */
+export declare function install(options?: InstallOptions): InstallReport;

@@ -1,0 +1,321 @@
+// imagecapture: the W3C MediaStream Image Capture API for every browser.
+//
+// `ImageCapture` is the WebAssembly implementation (crates/imagecapture-js) behind a thin shell
+// whose only jobs are robustness: every method returns a promise that settles, even when the
+// WebAssembly instance dies (a Rust panic traps it; the instance is then rebuilt and this shell
+// re-creates its object from the track it keeps). The spec's checks, the choice between the
+// browser's own method and ours, the DOMException names: all of it happens in Rust.
+//
+// `install()` puts ImageCapture on `globalThis`, method by method: which method the browser
+// really has is asked of the WebAssembly module (`nativeSupport()`, answered by
+// imagecapture-web), and that answer is the only decision made anywhere.
+
+import init, {
+  ImageCapture as WasmImageCapture,
+  nativeSupport,
+  setPanicListener,
+  __wbg_reset_state as resetInstance,
+} from './imagecapture_js.js';
+
+// Next to this file in every layout (dist/ on a page, a bundler's asset for `new URL`).
+await init({ module_or_path: new URL('./imagecapture_js_bg.wasm', import.meta.url) });
+
+/** The four methods of the spec, and what each rejects with when its call fails inside. */
+const METHODS = {
+  takePhoto: 'UnknownError',
+  getPhotoCapabilities: 'OperationError',
+  getPhotoSettings: 'OperationError',
+  grabFrame: 'UnknownError',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Surviving a panic
+
+/** Bumped whenever the WebAssembly instance died; objects made before are rebuilt. */
+let generation = 0;
+/** The generation whose instance has our panic listener. */
+let listening = -1;
+/** Calls in flight, so that a dying instance cannot leave one of them pending forever. */
+const pending = new Set();
+
+/**
+ * Called by the panic hook, inside the dying instance just before it traps. Swaps in a fresh
+ * instance at once, so that no callback of the dead one can run into the new one (they are
+ * refused as stale from now on), and settles every pending call.
+ */
+function onPanic(message) {
+  console.error(`imagecapture: internal error, the WebAssembly instance is rebuilt: ${message}`);
+  try {
+    resetInstance();
+  } catch (error) {
+    console.error('imagecapture: could not rebuild the WebAssembly instance', error);
+  }
+  generation += 1;
+  const calls = [...pending];
+  pending.clear();
+  for (const { reject, failure } of calls) {
+    reject(new DOMException(`internal error (the call was abandoned): ${message}`, failure));
+  }
+}
+
+/** Before each call into the module: make sure the (possibly new) instance reports panics. */
+function ensureListener() {
+  if (listening !== generation) {
+    setPanicListener(onPanic);
+    listening = generation;
+  }
+}
+
+/**
+ * A synchronous throw from the module as what a method's promise rejects with. `before`: the
+ * `generation` when the call began; a trap that no panic reported (a stack overflow, running out
+ * of memory) gets the instance swapped here.
+ */
+function asRejection(error, failure, before) {
+  if (error instanceof DOMException || error instanceof TypeError) return error;
+  if (error instanceof WebAssembly.RuntimeError) {
+    if (generation === before) {
+      try {
+        resetInstance();
+      } catch {
+        // Nothing better to do: the next call reports its own failure.
+      }
+      generation += 1;
+    }
+    return new DOMException(`internal error: ${error.message}`, failure);
+  }
+  return new DOMException(String(error?.message ?? error), failure);
+}
+
+/** Runs `call` (which returns the module's promise) so the result always settles. */
+function settle(failure, call) {
+  return new Promise((resolve, reject) => {
+    const entry = { reject, failure };
+    const before = generation;
+    let inner;
+    try {
+      ensureListener();
+      inner = call();
+    } catch (error) {
+      reject(asRejection(error, failure, before));
+      return;
+    }
+    pending.add(entry);
+    inner.then(
+      (value) => {
+        pending.delete(entry);
+        resolve(value);
+      },
+      (error) => {
+        pending.delete(entry);
+        reject(error);
+      },
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// ImageCapture
+
+/**
+ * Whether new ImageCapture objects use our implementation of every method. Set once install()
+ * made our class the global: with no browser ImageCapture there is nothing else to use, and
+ * the module must never take our own global for the browser's (it would call itself).
+ */
+let forceOurs = false;
+/** Set for one construction: the objects behind methods install() supplied (see below). */
+let forceNext = false;
+
+/**
+ * `ImageCapture` as the spec defines it: `new ImageCapture(videoTrack)`, `track`, `takePhoto()`,
+ * `getPhotoCapabilities()`, `getPhotoSettings()`, `grabFrame()`.
+ */
+export class ImageCapture {
+  #track;
+  #inner;
+  #generation;
+  #force;
+
+  /** @param {MediaStreamTrack} videoTrack */
+  constructor(videoTrack) {
+    this.#force = forceOurs || forceNext;
+    forceNext = false;
+    const before = generation;
+    try {
+      ensureListener();
+      // Throws the spec's TypeError / NotSupportedError for a bad argument.
+      this.#inner = new WasmImageCapture(videoTrack, this.#force);
+    } catch (error) {
+      throw asRejection(error, 'OperationError', before);
+    }
+    this.#track = videoTrack;
+    this.#generation = generation;
+  }
+
+  /** The object of the current instance, rebuilt from the track after a panic. */
+  #object() {
+    if (this.#generation !== generation) {
+      ensureListener();
+      this.#inner = new WasmImageCapture(this.#track, this.#force);
+      this.#generation = generation;
+    }
+    return this.#inner;
+  }
+
+  /** The very track passed to the constructor. @returns {MediaStreamTrack} */
+  get track() {
+    try {
+      return this.#object().track;
+    } catch {
+      return this.#track;
+    }
+  }
+
+  /** @param {import('./index.js').PhotoSettings} [photoSettings] @returns {Promise<Blob>} */
+  takePhoto(photoSettings = undefined) {
+    return settle(METHODS.takePhoto, () => this.#object().takePhoto(photoSettings));
+  }
+
+  /** @returns {Promise<import('./index.js').PhotoCapabilities>} */
+  getPhotoCapabilities() {
+    return settle(METHODS.getPhotoCapabilities, () => this.#object().getPhotoCapabilities());
+  }
+
+  /** @returns {Promise<import('./index.js').PhotoSettings>} */
+  getPhotoSettings() {
+    return settle(METHODS.getPhotoSettings, () => this.#object().getPhotoSettings());
+  }
+
+  /** @returns {Promise<ImageBitmap>} */
+  grabFrame() {
+    return settle(METHODS.grabFrame, () => this.#object().grabFrame());
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'ImageCapture';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// install()
+
+/** Marks the functions install() puts in place, so a second install() recognises them. */
+const OURS = Symbol.for('imagecapture.polyfill');
+Object.defineProperty(ImageCapture, OURS, { value: true });
+
+/** Browser ImageCapture object → our ImageCapture for its track, made on first use. */
+const companions = new WeakMap();
+
+function companionOf(native) {
+  let ours = companions.get(native);
+  if (ours === undefined) {
+    // `track` is the spec's name; the legacy object of Firefox calls it `videoStreamTrack`.
+    const track = Reflect.get(native, 'track') ?? Reflect.get(native, 'videoStreamTrack');
+    // Ours for everything: it only serves the methods the browser lacks, and must not go back
+    // to the browser's object (whose method is this very supplied one).
+    forceNext = true;
+    try {
+      ours = new ImageCapture(track);
+    } finally {
+      forceNext = false;
+    }
+    companions.set(native, ours);
+  }
+  return ours;
+}
+
+function supplied(name, Native) {
+  const method = {
+    [name](...args) {
+      if (!(this instanceof Native)) {
+        return Promise.reject(new TypeError(`ImageCapture.prototype.${name} called on a wrong object`));
+      }
+      let ours;
+      try {
+        ours = companionOf(this);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return ours[name](...args);
+    },
+  }[name];
+  Object.defineProperty(method, OURS, { value: true });
+  return method;
+}
+
+let lastReport = null;
+
+/**
+ * Puts ImageCapture on `globalThis`, method by method.
+ *
+ * - No `ImageCapture` at all: ours becomes the global.
+ * - A browser `ImageCapture`: each of the four methods the browser does not really have (missing,
+ *   or the legacy event-based `takePhoto` of Firefox) is supplied by ours on its prototype;
+ *   a working browser method is never replaced. `track` is supplied where the object lacks it.
+ * - `{ force: true }`: ours becomes the global and uses none of the browser's methods.
+ *
+ * @param {{ force?: boolean }} [options]
+ * @returns {import('./index.js').InstallReport} what happened to each member
+ */
+export function install(options = {}) {
+  const force = Boolean(options?.force);
+  const Native = globalThis.ImageCapture;
+
+  if (force) {
+    forceOurs = true;
+    globalThis.ImageCapture = ImageCapture;
+    lastReport = report('supplied', { ImageCapture: 'supplied', track: 'supplied' });
+    return { ...lastReport };
+  }
+  if (typeof Native === 'function' && Native[OURS]) {
+    // Installed already (by this or another copy of the package).
+    return { ...(lastReport ?? report('supplied', { ImageCapture: 'supplied', track: 'supplied' })) };
+  }
+  if (typeof Native !== 'function') {
+    forceOurs = true;
+    globalThis.ImageCapture = ImageCapture;
+    lastReport = report('supplied', { ImageCapture: 'supplied', track: 'supplied' });
+    return { ...lastReport };
+  }
+
+  // A browser ImageCapture: ask the module which of its methods really work.
+  ensureListener();
+  const support = nativeSupport();
+  const proto = Native.prototype;
+  const result = { ImageCapture: 'kept', track: 'kept' };
+  for (const name of Object.keys(METHODS)) {
+    const current = proto[name];
+    if (typeof current === 'function' && current[OURS]) {
+      result[name] = 'supplied';
+    } else if (support[name]) {
+      result[name] = 'kept';
+    } else {
+      Object.defineProperty(proto, name, {
+        value: supplied(name, Native),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      result[name] = 'supplied';
+    }
+  }
+  if (Object.getOwnPropertyDescriptor(proto, 'track')?.get?.[OURS]) {
+    result.track = 'supplied';
+  } else if (!('track' in proto)) {
+    // The legacy object calls its track `videoStreamTrack`.
+    const get = function track() {
+      return Reflect.get(this, 'videoStreamTrack');
+    };
+    Object.defineProperty(get, OURS, { value: true });
+    Object.defineProperty(proto, 'track', { get, enumerable: true, configurable: true });
+    result.track = 'supplied';
+  }
+  lastReport = result;
+  return { ...result };
+}
+
+function report(each, extra) {
+  const out = { ...extra };
+  for (const name of Object.keys(METHODS)) out[name] = each;
+  return out;
+}

@@ -1,0 +1,325 @@
+//! The conformance suite in a browser, on the web backend, twice in one build:
+//!
+//! - `own`: the browser's own `ImageCapture` methods where it has them (all four in Chromium;
+//!   none in Firefox, where this is ours again), ours for the rest;
+//! - `forced`: ours for every method (`set_force_polyfill(true)`);
+//! - `forced_without_video_frame`, `forced_polling`: ours again, as in older browsers that lack
+//!   `VideoFrame`, or `VideoFrame` and `requestVideoFrameCallback` (the fallbacks of our
+//!   `grabFrame`).
+//!
+//! What differs between browsers is learnt at run time from the browser itself (its raw APIs,
+//! not this crate's), so a bug of ours cannot excuse itself as a browser trait.
+//!
+//! Run (see tests/conformance/webdriver.json for the fake-camera settings):
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//! WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/conformance/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver
+//! cargo test --target wasm32-unknown-unknown -p imagecapture-conformance --test web`
+//! (or `GECKODRIVER=~/.cargo/bin/geckodriver` for Firefox).
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::cell::RefCell;
+
+use imagecapture_conformance::{Expectations, Harness, Outcome, cases, for_each_case};
+use imagecapture_core::{
+    ImageCaptureTrait, MediaDeviceInfo, MediaDevicesTrait, MediaStream, MediaStreamConstraints,
+    MediaTrackSupportedConstraints,
+};
+use imagecapture_web::{
+    ImageCapture, ImageCaptureOptions, MediaDevices, MediaStreamTrack, Method, browser_has,
+    set_force_polyfill,
+};
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The browser's own methods where it has them.
+    Own,
+    /// Ours for every method.
+    Forced,
+    /// Ours, as in a browser with `requestVideoFrameCallback` but no `VideoFrame` (Safari
+    /// 15.4–16.3).
+    ForcedWithoutVideoFrame,
+    /// Ours, as in a browser with neither (Firefox before 130): frames found by polling.
+    ForcedPolling,
+}
+
+/// What the browser's camera does, read once per page from the browser's raw APIs.
+#[derive(Debug, Clone)]
+struct Camera {
+    /// `takePhoto()`'s type from the browser's own ImageCapture, where it has `takePhoto`.
+    own_photo_type: Option<String>,
+    /// `applyConstraints({width: {exact: other_width}})` changes the settings' width.
+    resizes_on_apply: bool,
+    /// `applyConstraints({width: {exact: 99999}})` rejects.
+    apply_rejects_impossible: bool,
+    other_width: u32,
+}
+
+thread_local! {
+    static CAMERA: RefCell<Option<Camera>> = const { RefCell::new(None) };
+}
+
+async fn js(promise: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise?).await
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn exact_width(width: u32) -> web_sys::MediaTrackConstraints {
+    let exact = Object::new();
+    Reflect::set(&exact, &"exact".into(), &width.into()).unwrap();
+    let constraints = Object::new();
+    Reflect::set(&constraints, &"width".into(), &exact).unwrap();
+    constraints.unchecked_into()
+}
+
+async fn learn_camera() -> Camera {
+    let devices = web_sys::window()
+        .unwrap()
+        .navigator()
+        .media_devices()
+        .unwrap();
+    let constraints = web_sys::MediaStreamConstraints::new();
+    constraints.set_video(&JsValue::TRUE);
+    let stream: web_sys::MediaStream = js(devices.get_user_media_with_constraints(&constraints))
+        .await
+        .expect("getUserMedia({video: true}) in the browser")
+        .unchecked_into();
+    let track: web_sys::MediaStreamTrack = stream.get_video_tracks().get(0).unchecked_into();
+    let width = |track: &web_sys::MediaStreamTrack| {
+        get(&track.get_settings(), "width").as_f64().unwrap_or(0.0) as u32
+    };
+    let current = width(&track);
+    let max = Reflect::get(&track, &"getCapabilities".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&track).ok())
+        .map(|caps| get(&get(&caps, "width"), "max"))
+        .and_then(|m| m.as_f64())
+        .unwrap_or(f64::from(current)) as u32;
+    // A common camera size other than the current one.
+    let other_width = [1280, 320, 800]
+        .into_iter()
+        .find(|&w| w != current && w <= max)
+        .unwrap_or(current);
+
+    let own_photo_type = if browser_has(Method::TakePhoto) {
+        let constructor = get(&js_sys::global(), "ImageCapture");
+        let capture = Reflect::construct(
+            constructor.unchecked_ref::<js_sys::Function>(),
+            &js_sys::Array::of1(&track),
+        )
+        .expect("new ImageCapture(track)");
+        let take = get(&capture, "takePhoto");
+        let promise = take
+            .unchecked_ref::<js_sys::Function>()
+            .call0(&capture)
+            .expect("takePhoto()");
+        let blob: web_sys::Blob = JsFuture::from(promise.unchecked_into::<Promise>())
+            .await
+            .expect("the browser's own takePhoto()")
+            .unchecked_into();
+        Some(blob.type_())
+    } else {
+        None
+    };
+
+    let resizes_on_apply = js(track.apply_constraints_with_constraints(&exact_width(other_width)))
+        .await
+        .is_ok()
+        && width(&track) == other_width;
+    let apply_rejects_impossible =
+        js(track.apply_constraints_with_constraints(&exact_width(99_999)))
+            .await
+            .is_err();
+    track.stop();
+    Camera {
+        own_photo_type,
+        resizes_on_apply,
+        apply_rejects_impossible,
+        other_width,
+    }
+}
+
+async fn camera() -> Camera {
+    if let Some(camera) = CAMERA.with(|c| c.borrow().clone()) {
+        return camera;
+    }
+    let camera = learn_camera().await;
+    web_sys::console::log_1(&format!("the browser's camera: {camera:?}").into());
+    CAMERA.with(|c| *c.borrow_mut() = Some(camera.clone()));
+    camera
+}
+
+thread_local! {
+    static OPENED: RefCell<Vec<web_sys::MediaStreamTrack>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `MediaDevices` that remember every track they open, so that the next case can stop what a
+/// failed case left live: a live track keeps Chromium's fake camera open at its size, and the
+/// next case's `applyConstraints` to another size would then fail too.
+struct Devices(MediaDevices);
+
+impl MediaDevicesTrait for Devices {
+    type Track = MediaStreamTrack;
+
+    async fn enumerate_devices(&self) -> imagecapture_core::Result<Vec<MediaDeviceInfo>> {
+        self.0.enumerate_devices().await
+    }
+
+    async fn get_user_media(
+        &self,
+        constraints: &MediaStreamConstraints,
+    ) -> imagecapture_core::Result<MediaStream<MediaStreamTrack>> {
+        let stream = self.0.get_user_media(constraints).await?;
+        OPENED.with(|opened| {
+            // `Clone::clone`: web-sys's inherent `clone()` is `MediaStreamTrack.clone()`.
+            opened
+                .borrow_mut()
+                .extend(stream.get_tracks().iter().map(|t| Clone::clone(t.as_raw())));
+        });
+        Ok(stream)
+    }
+
+    fn get_supported_constraints(&self) -> MediaTrackSupportedConstraints {
+        self.0.get_supported_constraints()
+    }
+}
+
+/// Stops the tracks earlier cases opened (all of them, when a case failed half-way).
+fn stop_leftover_tracks() {
+    OPENED.with(|opened| {
+        for track in opened.borrow_mut().drain(..) {
+            track.stop();
+        }
+    });
+}
+
+struct WebHarness {
+    devices: Devices,
+    expectations: Expectations,
+}
+
+impl WebHarness {
+    async fn new(mode: Mode) -> Self {
+        stop_leftover_tracks();
+        set_force_polyfill(mode != Mode::Own);
+        imagecapture_web::testing::limit_frame_apis(match mode {
+            Mode::Own | Mode::Forced => None,
+            Mode::ForcedWithoutVideoFrame => Some((true, false)),
+            Mode::ForcedPolling => Some((false, false)),
+        });
+        let camera = camera().await;
+        let own_photo = mode == Mode::Own && browser_has(Method::TakePhoto);
+        Self {
+            devices: Devices(MediaDevices::new()),
+            expectations: Expectations {
+                // Ours gives JPEG; the browser's own takePhoto() keeps its type when no `type`
+                // is asked for (PNG on Chromium's fake camera).
+                default_photo_type: match (own_photo, camera.own_photo_type.as_deref()) {
+                    (true, Some("image/png")) => "image/png",
+                    _ => "image/jpeg",
+                },
+                // The browser's photo is re-encoded when another type is asked for.
+                png_extension: true,
+                resizes_on_apply: camera.resizes_on_apply,
+                other_width: camera.other_width,
+                apply_rejects_impossible: camera.apply_rejects_impossible,
+            },
+        }
+    }
+}
+
+impl Harness for WebHarness {
+    type Devices = Devices;
+    type Track = MediaStreamTrack;
+    type Capture = ImageCapture;
+
+    fn devices(&self) -> &Devices {
+        &self.devices
+    }
+
+    fn expectations(&self) -> Expectations {
+        self.expectations.clone()
+    }
+
+    async fn pause(&self, ms: u32) {
+        let promise = Promise::new(&mut |resolve, _reject| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32)
+                .unwrap();
+        });
+        JsFuture::from(promise).await.unwrap();
+    }
+
+    fn now_ms(&self) -> f64 {
+        web_sys::window().unwrap().performance().unwrap().now()
+    }
+}
+
+fn report(mode: &str, case: &str, outcome: Outcome) {
+    if let Outcome::Skipped(reason) = outcome {
+        web_sys::console::log_1(&format!("SKIPPED {mode}::{case}: {reason}").into());
+    }
+}
+
+macro_rules! web_suite {
+    ($($case:ident),*) => {
+        web_suite!(@mode own, Own, $($case),*);
+        web_suite!(@mode forced, Forced, $($case),*);
+        web_suite!(@mode forced_without_video_frame, ForcedWithoutVideoFrame, $($case),*);
+        web_suite!(@mode forced_polling, ForcedPolling, $($case),*);
+    };
+    (@mode $module:ident, $mode:ident, $($case:ident),*) => {
+        mod $module {
+            use super::*;
+            $(
+                #[wasm_bindgen_test]
+                async fn $case() {
+                    let harness = WebHarness::new(Mode::$mode).await;
+                    let outcome = cases::$case(&harness).await;
+                    report(stringify!($module), stringify!($case), outcome);
+                }
+            )*
+        }
+    };
+}
+
+for_each_case!(web_suite);
+
+/// The `own` runs use the browser's methods exactly where it has them, and `forced` never.
+#[wasm_bindgen_test]
+async fn own_and_forced_pick_the_methods_they_say() {
+    let stream = MediaDevices::new()
+        .get_user_media(&MediaStreamConstraints::video())
+        .await
+        .unwrap();
+    let track = stream.video_track().unwrap();
+    set_force_polyfill(false);
+    let own = ImageCapture::new(track.clone()).unwrap();
+    let per_instance =
+        ImageCapture::with_options(track.clone(), ImageCaptureOptions::polyfill()).unwrap();
+    for method in Method::ALL {
+        assert_eq!(own.uses_browser(method), browser_has(method), "{method:?}");
+        assert!(!per_instance.uses_browser(method), "{method:?}");
+    }
+    set_force_polyfill(true);
+    for method in Method::ALL {
+        assert!(
+            !own.uses_browser(method),
+            "{method:?} with the global switch"
+        );
+    }
+    set_force_polyfill(false);
+    track.as_raw().stop();
+}
