@@ -124,12 +124,15 @@ fn conformance_in_browsers() -> Result<(), String> {
         ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json.as_str()),
         ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     ];
+    // The conformance suite and the web crate's own tests (its error mapping).
     let args = [
         "test",
         "--target",
         "wasm32-unknown-unknown",
         "-p",
         "imagecapture-conformance",
+        "-p",
+        "imagecapture-web",
         "--test",
         "web",
     ];
