@@ -41,6 +41,20 @@ pub enum ErrorName {
 }
 
 impl ErrorName {
+    /// Every name, in the order of the declaration.
+    pub const ALL: [Self; 10] = [
+        Self::NotSupported,
+        Self::InvalidState,
+        Self::Operation,
+        Self::Unknown,
+        Self::NotFound,
+        Self::NotReadable,
+        Self::NotAllowed,
+        Self::Abort,
+        Self::Overconstrained,
+        Self::Type,
+    ];
+
     /// The name as JavaScript spells it: `"NotSupportedError"`, …, `"TypeError"`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -188,22 +202,9 @@ impl std::error::Error for Error {}
 mod tests {
     use super::*;
 
-    const ALL: [ErrorName; 10] = [
-        ErrorName::NotSupported,
-        ErrorName::InvalidState,
-        ErrorName::Operation,
-        ErrorName::Unknown,
-        ErrorName::NotFound,
-        ErrorName::NotReadable,
-        ErrorName::NotAllowed,
-        ErrorName::Abort,
-        ErrorName::Overconstrained,
-        ErrorName::Type,
-    ];
-
     #[test]
     fn names_round_trip_through_their_javascript_spelling() {
-        for name in ALL {
+        for name in ErrorName::ALL {
             assert_eq!(ErrorName::from_name(name.as_str()), Some(name));
         }
         assert_eq!(ErrorName::from_name("Error"), None);

@@ -161,7 +161,7 @@ const STANDARD_DHT: [u8; 420] = {
 };
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::convert::to_rgba;
     use jpeg_encoder::{ColorType, Encoder};
@@ -181,7 +181,7 @@ mod tests {
     }
 
     /// The same JPEG with its DHT segments cut out, as a UVC camera sends it.
-    fn without_dht(jpeg: &[u8]) -> Vec<u8> {
+    pub(crate) fn without_dht(jpeg: &[u8]) -> Vec<u8> {
         let mut out = jpeg[..2].to_vec();
         let mut pos = 2;
         while jpeg[pos + 1] != 0xDA {

@@ -12,18 +12,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const NAMES: [ErrorName; 10] = [
-    ErrorName::NotSupported,
-    ErrorName::InvalidState,
-    ErrorName::Operation,
-    ErrorName::Unknown,
-    ErrorName::NotFound,
-    ErrorName::NotReadable,
-    ErrorName::NotAllowed,
-    ErrorName::Abort,
-    ErrorName::Overconstrained,
-    ErrorName::Type,
-];
+const NAMES: [ErrorName; 10] = ErrorName::ALL;
 
 fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &key.into()).unwrap()

@@ -48,20 +48,13 @@ fn native() -> Result<(), String> {
         &[],
     )?;
     // The web crates are empty on native targets; their docs are checked for wasm below.
-    run::command(
-        &cargo_bin(),
-        &[
-            "doc",
-            "--workspace",
-            "--exclude",
-            "imagecapture-web",
-            "--exclude",
-            "imagecapture-js",
-            "--no-deps",
-            "--quiet",
-        ],
-        &[("RUSTDOCFLAGS", "-D warnings")],
-    )?;
+    rustdoc(&[
+        "--workspace",
+        "--exclude",
+        "imagecapture-web",
+        "--exclude",
+        "imagecapture-js",
+    ])?;
     // The default members: not the benchmarks, whose anchors (mozjpeg, `image`) would then be
     // built, and feature-unified, into every test binary.
     run::cargo(&["test"], &[])
@@ -89,24 +82,24 @@ fn browsers() -> Result<(), String> {
         ],
         &[],
     )?;
-    run::command(
-        &cargo_bin(),
-        &[
-            "doc",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "imagecapture-web",
-            "-p",
-            "imagecapture-js",
-            "--no-deps",
-            "--quiet",
-        ],
-        &[("RUSTDOCFLAGS", "-D warnings")],
-    )?;
+    rustdoc(&[
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "imagecapture-web",
+        "-p",
+        "imagecapture-js",
+    ])?;
     conformance_in_browsers()?;
     pkg::build(true)?;
     run::command("npm", &["--prefix", "pkg", "test"], &[])
+}
+
+/// `cargo doc --no-deps` of `selection`, with every rustdoc warning an error.
+fn rustdoc(selection: &[&str]) -> Result<(), String> {
+    let mut args = vec!["doc", "--no-deps", "--quiet"];
+    args.extend_from_slice(selection);
+    run::command(&cargo_bin(), &args, &[("RUSTDOCFLAGS", "-D warnings")])
 }
 
 /// The conformance suite, built once for wasm, run by wasm-bindgen-test-runner in each browser.

@@ -889,21 +889,6 @@ fn frame_cost() {
     eprintln!("{report}");
 }
 
-/// A JPEG with its DHT segments (before the scan) cut out.
-fn without_dht(jpeg: &[u8]) -> Vec<u8> {
-    let mut out = jpeg[..2].to_vec();
-    let mut pos = 2;
-    while jpeg[pos + 1] != 0xDA {
-        let len = usize::from(u16::from_be_bytes([jpeg[pos + 2], jpeg[pos + 3]]));
-        if jpeg[pos + 1] != 0xC4 {
-            out.extend_from_slice(&jpeg[pos..pos + 2 + len]);
-        }
-        pos += 2 + len;
-    }
-    out.extend_from_slice(&jpeg[pos..]);
-    out
-}
-
 #[test]
 fn incremental_mjpeg_is_byte_for_byte_a_full_encode() {
     use super::mjpeg::encode_full;
@@ -926,7 +911,7 @@ fn incremental_mjpeg_is_byte_for_byte_a_full_encode() {
             let mut full = Vec::new();
             encode_full(&canvas, wu, hu, &mut full).unwrap();
             // The camera leaves the Huffman tables out, as UVC cameras do.
-            let full = without_dht(&full);
+            let full = crate::mjpeg::tests::without_dht(&full);
             assert!(
                 jpeg == full,
                 "{w}x{h} frame {frame}: {} vs {} bytes",
