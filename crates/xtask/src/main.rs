@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's own build and test driver. Standard library only, so it builds
 //! in seconds on a fresh machine.
 
+mod demo;
 mod install;
 mod pkg;
 mod run;
@@ -14,8 +15,9 @@ cargo xtask <command> [options]
 Commands:
   test [--native-only]   install what the tests need (skipping what is present), then run
                          formatting, clippy and doc checks and every test
-  demo [ARGS…]           the main job: take a photo with the first camera (the fake camera
-                         where there is none); ARGS go to the snapshot example
+  demo [--port N] [--no-build]
+                         the main job: build the npm package and serve the demo page (www/,
+                         pkg/dist as /pkg/) on http://localhost:8000 until Ctrl-C
   pkg [--debug]          build the npm package into pkg/dist (release: size-optimised)
   help                   this text
 ";
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
     };
     let outcome = match command {
         "test" => test::run(rest),
-        "demo" => run::cargo(&["run", "--quiet", "--example", "snapshot", "--"], rest),
+        "demo" => demo::serve(rest),
         "pkg" => {
             install::package_tools().and_then(|()| pkg::build(!rest.iter().any(|a| a == "--debug")))
         }

@@ -4,7 +4,8 @@
 //!    members (the library crates and the native conformance runner);
 //! 2. browsers: the conformance suite built once for wasm and run in Chromium and Firefox
 //!    (each with the browser's own ImageCapture and with ours forced), then the npm package
-//!    built and its JS-surface tests run in both browsers.
+//!    built and its JS-surface tests run in both browsers, then the demo page's end-to-end test
+//!    in both browsers.
 
 use std::path::Path;
 
@@ -57,7 +58,9 @@ fn native() -> Result<(), String> {
     ])?;
     // The default members: not the benchmarks, whose anchors (mozjpeg, `image`) would then be
     // built, and feature-unified, into every test binary.
-    run::cargo(&["test"], &[])
+    run::cargo(&["test"], &[])?;
+    // The driver's own tests (the demo server's path and MIME handling).
+    run::cargo(&["test", "-p", "xtask"], &[])
 }
 
 fn browsers() -> Result<(), String> {
@@ -92,7 +95,8 @@ fn browsers() -> Result<(), String> {
     ])?;
     conformance_in_browsers()?;
     pkg::build(true)?;
-    run::command("npm", &["--prefix", "pkg", "test"], &[])
+    run::command("npm", &["--prefix", "pkg", "test"], &[])?;
+    crate::demo::e2e()
 }
 
 /// `cargo doc --no-deps` of `selection`, with every rustdoc warning an error.
