@@ -11,8 +11,11 @@
 //! - [`traits`]: `MediaDevices`, `MediaStreamTrack`, `ImageCapture`, `ImageBitmap`, `Blob`.
 //! - [`photo_settings`], [`select`], [`scale`]: validation of photo settings, the
 //!   constraint-selection algorithm, size and pixel arithmetic.
+//! - [`controls`]: the image-capture controls (zoom, exposure, focus, torch…) and what
+//!   `applyConstraints()` makes of them; digital zoom, pan and tilt.
 
 pub mod constraints;
+pub mod controls;
 pub mod error;
 pub mod limits;
 pub mod photo;

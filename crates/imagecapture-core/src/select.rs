@@ -121,7 +121,10 @@ const MEMBERS: [Member; 25] = members! {
 // ---- Normalising constraints -------------------------------------------------------------------
 
 /// A numeric constraint as a range of doubles, its bare value resolved.
-fn number_range<T: Copy + Into<f64>>(c: &ConstrainNumber<T>, advanced: bool) -> NumberRange<f64> {
+pub(crate) fn number_range<T: Copy + Into<f64>>(
+    c: &ConstrainNumber<T>,
+    advanced: bool,
+) -> NumberRange<f64> {
     match *c {
         ConstrainNumber::Value(v) if advanced => NumberRange {
             exact: Some(v.into()),
@@ -447,6 +450,22 @@ pub fn select_settings(
     candidates: &[MediaTrackSettings],
     constraints: &MediaTrackConstraints,
 ) -> Result<usize> {
+    select_settings_with(candidates, constraints, |_| true)
+}
+
+/// [`select_settings`] for a device whose settings are more than its candidates: an `advanced`
+/// set is kept only when some remaining candidate meets it *and* `also(index)` accepts the rest
+/// of it (`index` into `constraints.advanced`). `also` is called only for sets the candidates
+/// meet, in order, and a set it accepts is kept: it is the place to narrow the other settings
+/// (the image-capture controls in [`controls`](crate::controls)).
+///
+/// # Errors
+/// As [`select_settings`].
+pub fn select_settings_with(
+    candidates: &[MediaTrackSettings],
+    constraints: &MediaTrackConstraints,
+    mut also: impl FnMut(usize) -> bool,
+) -> Result<usize> {
     validate_constraints(constraints)?;
     let basic = &constraints.basic;
     let mut remaining: Vec<(usize, &MediaTrackSettings, f64)> = candidates
@@ -458,13 +477,13 @@ pub fn select_settings(
     if remaining.is_empty() {
         return Err(overconstrained(basic, candidates));
     }
-    for set in constraints.advanced.iter().flatten() {
+    for (index, set) in constraints.advanced.iter().flatten().enumerate() {
         let kept: Vec<_> = remaining
             .iter()
             .copied()
             .filter(|(_, settings, _)| fitness_distance(set, settings, true).is_finite())
             .collect();
-        if !kept.is_empty() {
+        if !kept.is_empty() && also(index) {
             remaining = kept;
         }
     }

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures_channel::oneshot;
 use imagecapture_core::constraints::{ConstrainDOMString, ConstrainDOMStringParameters};
+use imagecapture_core::controls::{Control, all_supported};
 use imagecapture_core::limits::PHOTO_TIMEOUT;
 use imagecapture_core::select::validate_constraints;
 use imagecapture_core::{
@@ -27,12 +28,33 @@ use crate::worker;
 pub const FAKE_CAMERA_ENV: &str = "IMAGECAPTURE_FAKE_CAMERA";
 
 /// The cameras of this machine: `navigator.mediaDevices` for native programs.
+///
+/// # Camera controls
+///
+/// A track offers the Image Capture members its camera has controls for (zoom, pan, tilt,
+/// focus, exposure, white balance, brightness, contrast, saturation, sharpness, ISO, exposure
+/// compensation, torch), in the spec's units, through `getCapabilities()`, `getSettings()` and
+/// `applyConstraints()`; on Linux through the V4L2 *absolute* controls and auto/manual
+/// switches (the mapping table and the unit conversions are in [`crate::v4l2`]). Pan, tilt and
+/// zoom are offered without being asked for (`{video: {zoom: true}}` is accepted and changes
+/// nothing): there is no permission prompt natively. Controls can also be set in
+/// `getUserMedia()`'s constraints.
+///
+/// # Digital zoom
+///
+/// [`with_digital_zoom`](Self::with_digital_zoom) (off by default) makes cameras without a
+/// zoom of their own offer `zoom` (1–4, step 0.1), and `pan` and `tilt` (±180° in arc-seconds,
+/// step 1°) where they lack those too, emulated: `grab_frame` and `take_photo` then deliver the
+/// part of the picture they select, scaled to the full size (see
+/// [`imagecapture_core::controls::digital`]; the web backend emulates alike).
 #[derive(Debug, Clone)]
 pub struct MediaDevices {
     platform: bool,
     fakes: Vec<FakeCamera>,
     /// A fake-camera spec from the environment that did not parse: reported by every call.
     env_error: Option<String>,
+    /// Emulate zoom, pan and tilt on cameras without zoom.
+    digital_zoom: bool,
 }
 
 impl Default for MediaDevices {
@@ -60,6 +82,7 @@ impl MediaDevices {
             platform: true,
             fakes: Vec::new(),
             env_error: None,
+            digital_zoom: false,
         }
     }
 
@@ -69,7 +92,27 @@ impl MediaDevices {
             platform: false,
             fakes: vec![camera],
             env_error: None,
+            digital_zoom: false,
         }
+    }
+
+    /// These devices with digital zoom, pan and tilt on (`true`) or off for the cameras opened
+    /// from now on (see [Digital zoom](Self#digital-zoom)).
+    #[must_use]
+    pub fn with_digital_zoom(mut self, on: bool) -> Self {
+        self.digital_zoom = on;
+        self
+    }
+
+    /// Turns digital zoom, pan and tilt on or off for the cameras opened from now on.
+    pub fn set_digital_zoom(&mut self, on: bool) {
+        self.digital_zoom = on;
+    }
+
+    /// Whether digital zoom, pan and tilt are on.
+    #[must_use]
+    pub fn digital_zoom(&self) -> bool {
+        self.digital_zoom
     }
 
     /// Adds a fake camera after the platform's cameras.
@@ -119,7 +162,13 @@ impl MediaDevices {
         let (commands, receiver) = mpsc::channel();
         let (reply, opened) = oneshot::channel();
         let device_id = source.device_id();
-        worker::spawn(source, constraints.clone(), receiver, reply)?;
+        worker::spawn(
+            source,
+            constraints.clone(),
+            self.digital_zoom,
+            receiver,
+            reply,
+        )?;
         let opened = match timeout(PHOTO_TIMEOUT, opened).await {
             Some(Ok(outcome)) => outcome?,
             Some(Err(oneshot::Canceled)) => {
@@ -238,8 +287,11 @@ impl MediaDevicesTrait for MediaDevices {
             .unwrap_or_else(|| Error::new(ErrorName::NotFound, "no camera found")))
     }
 
+    /// The format members and every image-capture member this backend maps (all but
+    /// `pointsOfInterest`, which no V4L2 control reachable through nokhwa takes). Whether a
+    /// camera has the control is for its track's `getCapabilities()` to say.
     fn get_supported_constraints(&self) -> MediaTrackSupportedConstraints {
-        MediaTrackSupportedConstraints {
+        let mut supported = all_supported(MediaTrackSupportedConstraints {
             width: Some(true),
             height: Some(true),
             frame_rate: Some(true),
@@ -248,7 +300,9 @@ impl MediaDevicesTrait for MediaDevices {
             device_id: Some(true),
             group_id: Some(true),
             ..MediaTrackSupportedConstraints::default()
-        }
+        });
+        Control::PointsOfInterest.set_supported_in(&mut supported, false);
+        supported
     }
 }
 

@@ -17,6 +17,8 @@ pub(crate) enum Doing {
     Reading,
     /// Changing the format (`applyConstraints`, a photo at another size).
     Configuring,
+    /// Writing a camera control (`applyConstraints` of an image-capture member).
+    Controlling,
 }
 
 /// The OS's words for "the device is no longer there" (Linux ENODEV, "No such device"; the
@@ -46,6 +48,9 @@ pub(crate) fn from_nokhwa(err: &NokhwaError, doing: Doing) -> Error {
         // hardware/driver failure. The spec's name for both is NotReadableError.
         Doing::Opening => ErrorName::NotReadable,
         Doing::Reading | Doing::Configuring => ErrorName::Unknown,
+        // A control the device refused although its range allowed the value: the operation
+        // failed for a reason of its own (a method that must say UnknownError renames it).
+        Doing::Controlling => ErrorName::Operation,
     };
     let hint = if doing == Doing::Opening && says_busy(&text) {
         " (is another program using the camera?)"

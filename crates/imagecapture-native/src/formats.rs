@@ -3,7 +3,7 @@
 //! capabilities.
 
 use imagecapture_core::constraints::{ConstrainNumber, MediaTrackConstraints};
-use imagecapture_core::select::select_settings;
+use imagecapture_core::controls::select_settings_and_controls;
 use imagecapture_core::track::{DoubleRange, ULongRange};
 use imagecapture_core::{MediaTrackCapabilities, MediaTrackSettings, Result};
 use nokhwa::utils::{CameraFormat, FrameFormat};
@@ -45,16 +45,20 @@ fn decode_cost(format: FrameFormat) -> u8 {
     }
 }
 
-/// The format the constraints select, by the spec's algorithm.
+/// The format and the image-capture settings the constraints select, by the spec's algorithm
+/// ([`select_settings_and_controls`]), for a camera with these `formats` and whose controls
+/// have these capabilities and settings (`controls` and `now`: image-capture members only).
 ///
 /// Where the app leaves width, height or frame rate open, Chrome asks for an ideal 640×480 at
 /// 30 fps; we do the same (the spec leaves defaults to the user agent), so an app gets the same
 /// camera mode natively as in Chrome.
 pub(crate) fn select_format(
     formats: &[CameraFormat],
+    controls: &MediaTrackCapabilities,
+    now: &MediaTrackSettings,
     constraints: &MediaTrackConstraints,
     device_id: &str,
-) -> Result<CameraFormat> {
+) -> Result<(CameraFormat, MediaTrackSettings)> {
     let mut ordered: Vec<CameraFormat> = formats.to_vec();
     ordered.sort_by_key(|f| decode_cost(f.format()));
     let candidates: Vec<MediaTrackSettings> =
@@ -64,11 +68,12 @@ pub(crate) fn select_format(
     basic.width.get_or_insert(ConstrainNumber::ideal(640));
     basic.height.get_or_insert(ConstrainNumber::ideal(480));
     basic.frame_rate.get_or_insert(ConstrainNumber::ideal(30.0));
-    let index = select_settings(&candidates, &with_defaults)?;
-    ordered
-        .get(index)
-        .copied()
-        .ok_or_else(|| imagecapture_core::Error::unknown("constraint selection picked no format"))
+    let (index, settings) =
+        select_settings_and_controls(&candidates, controls, now, &with_defaults)?;
+    let format = ordered.get(index).copied().ok_or_else(|| {
+        imagecapture_core::Error::unknown("constraint selection picked no format")
+    })?;
+    Ok((format, settings))
 }
 
 /// `getCapabilities()` of a camera with these formats.
@@ -134,6 +139,11 @@ mod tests {
     use imagecapture_core::ErrorName;
     use imagecapture_core::constraints::{ConstrainULong, MediaTrackConstraintSet};
 
+    fn select(formats: &[CameraFormat], c: &MediaTrackConstraints) -> Result<CameraFormat> {
+        let none = MediaTrackCapabilities::default();
+        select_format(formats, &none, &MediaTrackSettings::default(), c, "cam").map(|(f, _)| f)
+    }
+
     fn formats() -> Vec<CameraFormat> {
         let mut all = Vec::new();
         for format in [FrameFormat::MJPEG, FrameFormat::YUYV] {
@@ -148,7 +158,7 @@ mod tests {
 
     #[test]
     fn no_constraints_give_chromes_default_of_640_by_480_at_30_in_the_cheapest_format() {
-        let f = select_format(&formats(), &MediaTrackConstraints::default(), "cam").unwrap();
+        let f = select(&formats(), &MediaTrackConstraints::default()).unwrap();
         assert_eq!((f.width(), f.height(), f.frame_rate()), (640, 480, 30));
         assert_eq!(f.format(), FrameFormat::YUYV);
     }
@@ -159,13 +169,13 @@ mod tests {
             width: Some(ConstrainULong::exact(1280)),
             ..Default::default()
         };
-        let f = select_format(&formats(), &hd.into(), "cam").unwrap();
+        let f = select(&formats(), &hd.into()).unwrap();
         assert_eq!((f.width(), f.height()), (1280, 720));
         let huge = MediaTrackConstraintSet {
             width: Some(ConstrainULong::exact(9999)),
             ..Default::default()
         };
-        let e = select_format(&formats(), &huge.into(), "cam").unwrap_err();
+        let e = select(&formats(), &huge.into()).unwrap_err();
         assert_eq!(e.name(), ErrorName::Overconstrained);
         assert_eq!(e.constraint(), Some("width"));
     }

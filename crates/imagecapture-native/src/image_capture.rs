@@ -17,8 +17,9 @@ use imagecapture_core::{
 use nokhwa::utils::CameraFormat;
 
 use crate::bitmap::{Blob, ImageBitmap};
+use crate::controls::{Digital, Flash};
 use crate::formats::{format_for_size, sizes_of};
-use crate::photo::develop;
+use crate::photo::{develop, digital_zoom};
 use crate::timer::{timeout, wake_at};
 use crate::track::MediaStreamTrack;
 use crate::worker::{Command, RawFrame};
@@ -82,7 +83,19 @@ impl ImageCapture {
         (state.formats.clone(), state.format)
     }
 
-    fn capabilities_of(formats: &[CameraFormat]) -> PhotoCapabilities {
+    /// The torch write of a flash, where the camera has a torch.
+    fn flash(&self) -> Option<Flash> {
+        self.track.shared().lock().controls.flash()
+    }
+
+    /// The digital zoom now, where emulated.
+    fn digital(&self) -> Option<Digital> {
+        self.track.shared().lock().digital
+    }
+
+    /// The photo capabilities of a camera with these formats, with or without a torch (which
+    /// makes the flash: `fillLightMode` then offers `"off"` and `"flash"`).
+    fn capabilities_of(formats: &[CameraFormat], torch: bool) -> PhotoCapabilities {
         let range = |values: Vec<u32>| {
             let min = values.iter().copied().min().unwrap_or(0);
             let max = values.iter().copied().max().unwrap_or(0);
@@ -93,26 +106,47 @@ impl ImageCapture {
             red_eye_reduction: Some(RedEyeReduction::Never),
             image_height: Some(range(formats.iter().map(CameraFormat::height).collect())),
             image_width: Some(range(formats.iter().map(CameraFormat::width).collect())),
-            // No torch, so no flash.
-            fill_light_mode: Some(Vec::<FillLightMode>::new()),
+            fill_light_mode: Some(if torch {
+                vec![FillLightMode::Off, FillLightMode::Flash]
+            } else {
+                Vec::new()
+            }),
         }
     }
 
     /// The frame a photo of `plan` is made from: the live one when the camera's current size
-    /// serves, else one taken at another size.
+    /// serves and no flash is asked for, else one taken at another size or with the torch on
+    /// (and off again after).
     async fn frame_for(&self, plan: &PhotoPlan, started: Instant) -> Result<Arc<RawFrame>> {
         let (formats, current) = self.formats();
         let current_size = (current.width(), current.height());
         let size = capture_size_for(&sizes_of(&formats), plan.size, current_size);
-        match format_for_size(&formats, size, &current) {
-            Some(format) if size != current_size => {
+        let flash = if plan.fill_light_mode == Some(FillLightMode::Flash) {
+            self.flash()
+        } else {
+            None
+        };
+        let still = match format_for_size(&formats, size, &current) {
+            Some(format) if size != current_size => Some(format),
+            _ if flash.is_some() => Some(current),
+            _ => None,
+        };
+        match still {
+            Some(format) => {
                 let frame = self
                     .track
-                    .request(|reply| Command::Still { format, reply }, "takePhoto")
+                    .request(
+                        |reply| Command::Still {
+                            format,
+                            flash,
+                            reply,
+                        },
+                        "takePhoto",
+                    )
                     .await?;
                 Ok(Arc::new(frame))
             }
-            _ => self.fresh_frame(started, started + FRAME_TIMEOUT).await,
+            None => self.fresh_frame(started, started + FRAME_TIMEOUT).await,
         }
     }
 }
@@ -149,16 +183,17 @@ impl ImageCaptureTrait for ImageCapture {
         self.track.check_usable()?;
         let started = Instant::now();
         let (formats, current) = self.formats();
-        let capabilities = Self::capabilities_of(&formats);
+        let capabilities = Self::capabilities_of(&formats, self.flash().is_some());
         let plan = plan_photo(settings, &capabilities, (current.width(), current.height()))?;
         let frame = self.frame_for(&plan, started).await?;
+        let digital = self.digital();
         // Decoding, scaling and encoding take milliseconds to tens of them: off the caller's
         // thread, which may be an async executor's.
         let (reply, developed) = oneshot::channel();
         std::thread::Builder::new()
             .name("imagecapture-photo".into())
             .spawn(move || {
-                let _ = reply.send(develop(&frame, &plan));
+                let _ = reply.send(develop(&frame, &plan, digital));
             })
             .map_err(|e| Error::unknown(format!("cannot start the photo thread: {e}")))?;
         match timeout(PHOTO_TIMEOUT, developed).await {
@@ -170,7 +205,10 @@ impl ImageCaptureTrait for ImageCapture {
 
     async fn get_photo_capabilities(&self) -> Result<PhotoCapabilities> {
         self.track.check_usable()?;
-        Ok(Self::capabilities_of(&self.formats().0))
+        Ok(Self::capabilities_of(
+            &self.formats().0,
+            self.flash().is_some(),
+        ))
     }
 
     async fn get_photo_settings(&self) -> Result<PhotoSettings> {
@@ -181,6 +219,8 @@ impl ImageCaptureTrait for ImageCapture {
             red_eye_reduction: Some(false),
             image_height: Some(f64::from(current.height())),
             image_width: Some(f64::from(current.width())),
+            // The flash fires only when a photo asks for it.
+            fill_light_mode: self.flash().map(|_| FillLightMode::Off),
             ..PhotoSettings::default()
         })
     }
@@ -195,7 +235,13 @@ impl ImageCaptureTrait for ImageCapture {
             let mut rgba = Vec::new();
             let size = (frame.format.width(), frame.format.height());
             match crate::convert::to_rgba(frame.format.format(), size, &frame.data, &mut rgba) {
-                Ok((w, h)) => return Ok(ImageBitmap::new(w, h, rgba)),
+                Ok((w, h)) => {
+                    let rgba = match self.digital().and_then(|d| d.crop((w, h))) {
+                        Some(rect) => digital_zoom(rgba, (w, h), rect)?,
+                        None => rgba,
+                    };
+                    return Ok(ImageBitmap::new(w, h, rgba));
+                }
                 // A corrupt frame (a webcam's first MJPEG frames can be): try the next one.
                 Err(e) => last_error = Some(e),
             }

@@ -18,6 +18,7 @@
 //! executor and every wait is bounded (see [`imagecapture_core::limits`]).
 
 mod bitmap;
+mod controls;
 pub mod convert;
 mod devices;
 pub mod encode;
@@ -30,6 +31,7 @@ mod photo;
 mod source;
 mod timer;
 mod track;
+pub mod v4l2;
 mod worker;
 
 pub use bitmap::{Blob, ImageBitmap};

@@ -7,19 +7,33 @@ use imagecapture_core::{Error, Result};
 use nokhwa::utils::FrameFormat;
 
 use crate::bitmap::Blob;
+use crate::controls::Digital;
 use crate::convert::to_rgba;
 use crate::encode::encode;
 use crate::mjpeg::{inspect, with_huffman_tables};
 use crate::worker::RawFrame;
 
-/// Turns one camera frame into the photo `plan` describes.
-pub(crate) fn develop(frame: &RawFrame, plan: &PhotoPlan) -> Result<Blob> {
-    if let Some(jpeg) = camera_jpeg(frame, plan) {
-        return Ok(Blob::new("image/jpeg", jpeg));
+/// Turns one camera frame into the photo `plan` describes, through the `digital` zoom where
+/// emulated.
+pub(crate) fn develop(
+    frame: &RawFrame,
+    plan: &PhotoPlan,
+    digital: Option<Digital>,
+) -> Result<Blob> {
+    let frame_size = (frame.format.width(), frame.format.height());
+    let zoomed = digital.and_then(|d| d.crop(frame_size));
+    if zoomed.is_none() {
+        if let Some(jpeg) = camera_jpeg(frame, plan) {
+            return Ok(Blob::new("image/jpeg", jpeg));
+        }
     }
     let mut rgba = Vec::new();
-    let size = (frame.format.width(), frame.format.height());
-    let size = to_rgba(frame.format.format(), size, &frame.data, &mut rgba)?;
+    let size = to_rgba(frame.format.format(), frame_size, &frame.data, &mut rgba)?;
+    // The zoomed part of the frame, then the photo's shape out of it.
+    let (rgba, size) = match zoomed {
+        Some(rect) => crop(rgba, size, rect)?,
+        None => (rgba, size),
+    };
     let (rgba, size) = crop(rgba, size, aspect_crop(size, plan.size))?;
     let pixels = if size == plan.size {
         rgba
@@ -34,6 +48,23 @@ pub(crate) fn develop(frame: &RawFrame, plan: &PhotoPlan) -> Result<Blob> {
     };
     let bytes = encode(&pixels, plan.size, plan.encoding)?;
     Ok(Blob::new(plan.encoding.mime_type(), bytes))
+}
+
+/// A frame as a digital zoom shows it: the `rect` part of the `size` RGBA picture, scaled back
+/// to `size`.
+pub(crate) fn digital_zoom(
+    rgba: Vec<u8>,
+    size: (u32, u32),
+    rect: (u32, u32, u32, u32),
+) -> Result<Vec<u8>> {
+    let (part, part_size) = crop(rgba, size, rect)?;
+    let len = (size.0 as usize)
+        .checked_mul(size.1 as usize)
+        .and_then(|p| p.checked_mul(4))
+        .ok_or_else(|| Error::unknown("frame size overflows memory"))?;
+    let mut out = vec![0; len];
+    resize_rgba(&part, part_size, &mut out, size)?;
+    Ok(out)
 }
 
 /// The camera's own JPEG, when it is the photo asked for: an MJPEG frame, whole, of the photo's

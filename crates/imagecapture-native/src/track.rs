@@ -5,16 +5,18 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 use futures_channel::oneshot;
+use imagecapture_core::controls::{changes, without_controls};
 use imagecapture_core::limits::PHOTO_TIMEOUT;
 use imagecapture_core::select::validate_constraints;
 use imagecapture_core::{
-    Error, MediaStreamTrackTrait, MediaTrackCapabilities, MediaTrackConstraints,
-    MediaTrackSettings, ReadyState, Result, TrackKind,
+    Error, MediaStreamTrackTrait, MediaTrackCapabilities, MediaTrackConstraintSet,
+    MediaTrackConstraints, MediaTrackSettings, ReadyState, Result, TrackKind,
 };
 
+use crate::controls::{image_capture_parts, merge_capabilities, merge_settings};
 use crate::formats::{capabilities_of, select_format, settings_of};
 use crate::timer::timeout;
-use crate::worker::{Command, Shared};
+use crate::worker::{Command, Shared, plan_writes};
 
 /// A live video track from a native camera, as `getUserMedia` returns it.
 ///
@@ -115,6 +117,14 @@ impl MediaStreamTrack {
     }
 }
 
+/// Whether `constraints` say anything about the format: a member other than the image-capture
+/// controls, in the basic set or an advanced one.
+fn constrains_format(constraints: &MediaTrackConstraints) -> bool {
+    let stripped = without_controls(constraints);
+    let empty = MediaTrackConstraintSet::default();
+    stripped.basic != empty || stripped.advanced.iter().flatten().any(|set| *set != empty)
+}
+
 impl MediaStreamTrackTrait for MediaStreamTrack {
     fn kind(&self) -> TrackKind {
         TrackKind::Video
@@ -148,37 +158,79 @@ impl MediaStreamTrackTrait for MediaStreamTrack {
         self.shared().end(None);
     }
 
+    /// The formats' members, and the image-capture members of the controls the camera has
+    /// (see the mapping table in the crate's `controls` module), plus digitally emulated zoom,
+    /// pan and tilt where enabled.
     fn get_capabilities(&self) -> MediaTrackCapabilities {
-        capabilities_of(&self.shared().lock().formats, &self.inner.device_id)
+        let state = self.shared().lock();
+        let mut caps = capabilities_of(&state.formats, &self.inner.device_id);
+        let (controls, _) = image_capture_parts(&state.controls, state.digital.as_ref());
+        merge_capabilities(&mut caps, &controls);
+        caps
     }
 
     fn get_constraints(&self) -> MediaTrackConstraints {
         self.shared().lock().constraints.clone()
     }
 
+    /// The format's members, and the current values of the image-capture controls (as read
+    /// from the camera when the track opened and after each `applyConstraints`; a value an
+    /// automatic mode changes meanwhile is not followed).
     fn get_settings(&self) -> MediaTrackSettings {
-        settings_of(&self.shared().lock().format, &self.inner.device_id)
+        let state = self.shared().lock();
+        let mut settings = settings_of(&state.format, &self.inner.device_id);
+        let (_, controls) = image_capture_parts(&state.controls, state.digital.as_ref());
+        merge_settings(&mut settings, &controls);
+        settings
     }
 
+    /// Selects the format and the control values together (see
+    /// [`select_settings_and_controls`](imagecapture_core::controls::select_settings_and_controls)),
+    /// then switches the format and writes the controls that change (mode switches first), all
+    /// or nothing.
+    ///
+    /// # Errors
+    /// `TypeError`, `OverconstrainedError` (before anything changes); `OperationError` when the
+    /// camera refuses a control write, `UnknownError` when it fails to switch formats (the
+    /// camera is then put back as it was, as far as it lets itself).
     async fn apply_constraints(&self, constraints: &MediaTrackConstraints) -> Result<()> {
         validate_constraints(constraints)?;
-        let (formats, current) = {
+        let (formats, current, controls, mut digital) = {
             let state = self.shared().lock();
             if state.ready_state == ReadyState::Ended {
                 return Ok(());
             }
-            (state.formats.clone(), state.format)
+            (
+                state.formats.clone(),
+                state.format,
+                state.controls.clone(),
+                state.digital,
+            )
         };
-        let format = select_format(&formats, constraints, &self.inner.device_id)?;
-        if format == current {
-            self.shared().lock().constraints = constraints.clone();
+        let (caps, now) = image_capture_parts(&controls, digital.as_ref());
+        // Constraints on the image-capture controls alone leave the format as it is (as in
+        // Chrome), rather than falling back to the default 640×480 at 30 fps.
+        let candidates = if constrains_format(constraints) {
+            formats
+        } else {
+            vec![current]
+        };
+        let (format, chosen) =
+            select_format(&candidates, &caps, &now, constraints, &self.inner.device_id)?;
+        let writes = plan_writes(&controls, &mut digital, &changes(&now, &chosen))?;
+        if format == current && writes.is_empty() {
+            let mut state = self.shared().lock();
+            state.constraints = constraints.clone();
+            state.digital = digital;
             return Ok(());
         }
         let constraints = Box::new(constraints.clone());
         self.request(
-            |reply| Command::Reconfigure {
-                format,
+            |reply| Command::Apply {
+                format: (format != current).then_some(format),
+                writes,
                 constraints,
+                digital,
                 reply,
             },
             "applyConstraints",

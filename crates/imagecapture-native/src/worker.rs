@@ -18,13 +18,22 @@ use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use futures_channel::oneshot;
-use imagecapture_core::{Error, MediaTrackConstraints, ReadyState, Result};
+use imagecapture_core::controls::changes;
+use imagecapture_core::{Error, ErrorName, MediaTrackConstraints, ReadyState, Result};
 use nokhwa::Camera;
-use nokhwa::utils::{CameraFormat, FrameFormat, RequestedFormat, RequestedFormatType};
+use nokhwa::utils::{
+    CameraFormat, ControlValueSetter, FrameFormat, RequestedFormat, RequestedFormatType,
+};
 
+use crate::controls::{DeviceControls, Digital, Flash, Write, image_capture_parts};
 use crate::error::{Doing, from_nokhwa, is_device_gone};
 use crate::formats::select_format;
 use crate::source::Source;
+
+/// Frames a flash photo lets pass after the torch goes on: a webcam's driver holds a few
+/// frames already captured (nokhwa's V4L2 stream queues 4 buffers), and its automatic exposure
+/// needs a moment for the new light.
+const FLASH_SETTLE_FRAMES: usize = 4;
 
 /// A frame as the camera sent it, numbered.
 #[derive(Debug)]
@@ -55,6 +64,10 @@ pub(crate) struct State {
     /// Every format the camera offers.
     pub(crate) formats: Vec<CameraFormat>,
     pub(crate) constraints: MediaTrackConstraints,
+    /// The camera's mapped controls, as last read.
+    pub(crate) controls: DeviceControls,
+    /// Digital zoom, pan and tilt, where emulated.
+    pub(crate) digital: Option<Digital>,
     pub(crate) latest: Option<Arc<RawFrame>>,
     /// Futures waiting for the next frame or the end of the track.
     pub(crate) waiters: Vec<Waker>,
@@ -86,15 +99,20 @@ impl Shared {
 
 /// A request to the capture thread.
 pub(crate) enum Command {
-    /// Switch to this format and stay there.
-    Reconfigure {
-        format: CameraFormat,
+    /// `applyConstraints`: switch to `format` (if any) and make the control `writes`, all or
+    /// nothing; then the track has these constraints and this digital zoom.
+    Apply {
+        format: Option<CameraFormat>,
+        writes: Vec<Write>,
         constraints: Box<MediaTrackConstraints>,
+        digital: Option<Digital>,
         reply: oneshot::Sender<Result<()>>,
     },
-    /// Switch to `format` for one frame, hand it over, switch back.
+    /// Switch to `format` (if not already there) for one frame, with the torch on for a
+    /// `flash`, hand it over, switch back.
     Still {
         format: CameraFormat,
+        flash: Option<Flash>,
         reply: oneshot::Sender<Result<RawFrame>>,
     },
 }
@@ -105,17 +123,20 @@ pub(crate) struct Opened {
     pub(crate) label: String,
 }
 
-/// Opens `source` on a new thread, picks the format the constraints ask for, starts the stream,
-/// and then captures until the track stops. `reply` gets the outcome of the opening.
+/// Opens `source` on a new thread, picks the format and control values the constraints ask for
+/// (emulating zoom, pan and tilt digitally when `digital_zoom` and the camera has no zoom),
+/// starts the stream, and then captures until the track stops. `reply` gets the outcome of the
+/// opening.
 pub(crate) fn spawn(
     source: Source,
     constraints: MediaTrackConstraints,
+    digital_zoom: bool,
     commands: Receiver<Command>,
     reply: oneshot::Sender<Result<Opened>>,
 ) -> Result<()> {
     std::thread::Builder::new()
         .name("imagecapture-camera".into())
-        .spawn(move || run(source, constraints, commands, reply))
+        .spawn(move || run(source, constraints, digital_zoom, commands, reply))
         .map(|_| ())
         .map_err(|e| {
             Error::new(
@@ -128,10 +149,11 @@ pub(crate) fn spawn(
 fn run(
     source: Source,
     constraints: MediaTrackConstraints,
+    digital_zoom: bool,
     commands: Receiver<Command>,
     reply: oneshot::Sender<Result<Opened>>,
 ) {
-    let (mut camera, shared) = match start(&source, &constraints) {
+    let (mut camera, shared) = match start(&source, &constraints, digital_zoom) {
         Ok(started) => started,
         Err(e) => {
             let _ = reply.send(Err(e));
@@ -152,22 +174,38 @@ fn run(
     shared.end(None);
 }
 
-/// Opens the camera, negotiates the format, starts the stream.
-fn start(source: &Source, constraints: &MediaTrackConstraints) -> Result<(Camera, Arc<Shared>)> {
+/// Opens the camera, negotiates the format and the controls, starts the stream.
+fn start(
+    source: &Source,
+    constraints: &MediaTrackConstraints,
+    digital_zoom: bool,
+) -> Result<(Camera, Arc<Shared>)> {
     let mut camera = source.open().map_err(|e| from_nokhwa(&e, Doing::Opening))?;
     let outcome = (|| {
         let formats = camera
             .compatible_camera_formats()
             .map_err(|e| from_nokhwa(&e, Doing::Opening))?;
-        let format = select_format(&formats, constraints, &source.device_id())?;
-        set_format(&mut camera, format)
-            .map_err(|e| e.renamed(imagecapture_core::ErrorName::NotReadable))?;
+        let mut controls = DeviceControls::read(&camera);
+        let mut digital = if digital_zoom {
+            Digital::for_camera(&controls)
+        } else {
+            None
+        };
+        let (caps, now) = image_capture_parts(&controls, digital.as_ref());
+        let (format, chosen) =
+            select_format(&formats, &caps, &now, constraints, &source.device_id())?;
+        set_format(&mut camera, format).map_err(|e| e.renamed(ErrorName::NotReadable))?;
+        let writes = plan_writes(&controls, &mut digital, &changes(&now, &chosen))?;
+        if !writes.is_empty() {
+            write_all(&mut camera, &writes).map_err(|e| e.renamed(ErrorName::NotReadable))?;
+            controls = DeviceControls::read(&camera);
+        }
         camera
             .open_stream()
             .map_err(|e| from_nokhwa(&e, Doing::Opening))?;
-        Ok((formats, format))
+        Ok((formats, format, controls, digital))
     })();
-    let (formats, format) = match outcome {
+    let (formats, format, controls, digital) = match outcome {
         Ok(ok) => ok,
         Err(e) => {
             close(camera);
@@ -183,10 +221,55 @@ fn start(source: &Source, constraints: &MediaTrackConstraints) -> Result<(Camera
         format,
         formats,
         constraints: constraints.clone(),
+        controls,
+        digital,
         latest: None,
         waiters: Vec::new(),
     };
     Ok((camera, Arc::new(Shared(Mutex::new(state)))))
+}
+
+/// The device writes for `changes`; the changes the digital emulation handles go to `digital`
+/// instead.
+pub(crate) fn plan_writes(
+    controls: &DeviceControls,
+    digital: &mut Option<Digital>,
+    changes: &[(
+        imagecapture_core::controls::Control,
+        imagecapture_core::controls::ControlValue,
+    )],
+) -> Result<Vec<Write>> {
+    let mut device = Vec::new();
+    for (control, value) in changes {
+        match digital.as_mut().filter(|d| d.handles(*control)) {
+            Some(d) => d.set(*control, value),
+            None => device.push((*control, value.clone())),
+        }
+    }
+    controls.writes(&device)
+}
+
+/// Makes `writes` in order, all or nothing: on a failure the ones made are undone, latest
+/// first (so a value goes back while its mode still allows it).
+fn write_all(camera: &mut Camera, writes: &[Write]) -> Result<()> {
+    for (done, write) in writes.iter().enumerate() {
+        if let Err(e) = camera.set_camera_control(write.id, write.value.clone()) {
+            for undo in writes.iter().take(done).rev() {
+                let _ = camera.set_camera_control(undo.id, undo.previous.clone());
+            }
+            let value = match &write.value {
+                ControlValueSetter::Integer(v) => v.to_string(),
+                ControlValueSetter::Boolean(b) => b.to_string(),
+                other => format!("{other:?}"),
+            };
+            return Err(from_nokhwa(&e, Doing::Controlling).context(&format!(
+                "{}: the camera refused the value {value} for its control {:#x}",
+                write.member,
+                crate::v4l2::cid_of(write.id).unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn set_format(camera: &mut Camera, format: CameraFormat) -> Result<()> {
@@ -260,45 +343,106 @@ fn capture_loop(camera: &mut Camera, shared: &Shared, commands: &Receiver<Comman
 
 fn handle(command: Command, camera: &mut Camera, shared: &Shared, seq: &mut u64) {
     match command {
-        Command::Reconfigure {
+        Command::Apply {
             format,
+            writes,
             constraints,
+            digital,
             reply,
         } => {
-            let outcome = set_format(camera, format).and_then(|()| {
-                camera
-                    .open_stream()
-                    .map_err(|e| from_nokhwa(&e, Doing::Configuring))
-            });
-            if outcome.is_ok() {
-                let mut state = shared.lock();
-                state.format = camera.camera_format();
-                state.constraints = *constraints;
-                // Frames of the old size must not be handed out as current ones.
-                state.latest = None;
-            }
-            let _ = reply.send(outcome);
+            let _ = reply.send(apply(
+                camera,
+                shared,
+                format,
+                &writes,
+                *constraints,
+                digital,
+            ));
         }
-        Command::Still { format, reply } => {
-            let _ = reply.send(still(camera, format, seq));
+        Command::Still {
+            format,
+            flash,
+            reply,
+        } => {
+            let _ = reply.send(still(camera, format, flash.as_ref(), seq));
         }
     }
 }
 
-/// One frame at `format`, then back to the format the track runs in.
-fn still(camera: &mut Camera, format: CameraFormat, seq: &mut u64) -> Result<RawFrame> {
+/// `applyConstraints` on the capture thread: the format, then the controls; on a failure the
+/// camera is put back as it was.
+fn apply(
+    camera: &mut Camera,
+    shared: &Shared,
+    format: Option<CameraFormat>,
+    writes: &[Write],
+    constraints: MediaTrackConstraints,
+    digital: Option<Digital>,
+) -> Result<()> {
     let previous = camera.camera_format();
-    set_format(camera, format)?;
+    let reopen = |camera: &mut Camera, format: CameraFormat| {
+        set_format(camera, format).and_then(|()| {
+            camera
+                .open_stream()
+                .map_err(|e| from_nokhwa(&e, Doing::Configuring))
+        })
+    };
+    if let Some(format) = format {
+        reopen(camera, format)?;
+    }
+    if let Err(e) = write_all(camera, writes) {
+        if format.is_some() {
+            let _ = reopen(camera, previous);
+        }
+        return Err(e);
+    }
+    let controls = (!writes.is_empty()).then(|| DeviceControls::read(camera));
+    let mut state = shared.lock();
+    state.format = camera.camera_format();
+    state.constraints = constraints;
+    state.digital = digital;
+    if let Some(controls) = controls {
+        state.controls = controls;
+    }
+    // Frames of the old size or look must not be handed out as current ones.
+    state.latest = None;
+    Ok(())
+}
+
+/// One frame at `format` (with the torch on for a `flash`), then back to the format the track
+/// runs in and the torch as it was, whatever happened.
+fn still(
+    camera: &mut Camera,
+    format: CameraFormat,
+    flash: Option<&Flash>,
+    seq: &mut u64,
+) -> Result<RawFrame> {
+    let previous = camera.camera_format();
+    let switch = format != previous;
+    if let Some(flash) = flash {
+        write_all(camera, std::slice::from_ref(&flash.on))
+            .map_err(|e| e.renamed(ErrorName::Unknown))?;
+    }
     let shot = (|| {
-        camera
-            .open_stream()
-            .map_err(|e| from_nokhwa(&e, Doing::Configuring))?;
+        if switch {
+            set_format(camera, format)?;
+            camera
+                .open_stream()
+                .map_err(|e| from_nokhwa(&e, Doing::Configuring))?;
+        }
         // The first frames after a format change can be partial on real webcams; take the
-        // first one that is complete, within a few tries.
+        // first one that is complete, within a few tries. With a flash, let the frames taken
+        // before the light came go by.
         let mut last_error = None;
+        let mut to_skip = if flash.is_some() {
+            FLASH_SETTLE_FRAMES
+        } else {
+            0
+        };
         let format = camera.camera_format();
-        for _ in 0..5 {
+        for _ in 0..5 + to_skip {
             match camera.frame_raw() {
+                Ok(_) if to_skip > 0 => to_skip -= 1,
                 Ok(bytes)
                     if format.format() == FrameFormat::MJPEG || bytes.len() >= min_len(format) =>
                 {
@@ -317,17 +461,27 @@ fn still(camera: &mut Camera, format: CameraFormat, seq: &mut u64) -> Result<Raw
         Err(last_error
             .unwrap_or_else(|| Error::unknown("the camera sent no complete frame for the photo")))
     })();
-    let restored = set_format(camera, previous).and_then(|()| {
+    let restored = if switch {
+        set_format(camera, previous).and_then(|()| {
+            camera
+                .open_stream()
+                .map_err(|e| from_nokhwa(&e, Doing::Configuring))
+        })
+    } else {
+        Ok(())
+    };
+    let torch_restored = flash.map_or(Ok(()), |flash| {
         camera
-            .open_stream()
-            .map_err(|e| from_nokhwa(&e, Doing::Configuring))
+            .set_camera_control(flash.on.id, flash.on.previous.clone())
+            .map_err(|e| from_nokhwa(&e, Doing::Reading).context("the torch did not go back"))
     });
-    match (shot, restored) {
-        (Ok(frame), Ok(())) => Ok(frame),
-        (Err(e), _) => Err(e),
-        (Ok(_), Err(e)) => {
+    match (shot, restored, torch_restored) {
+        (Ok(frame), Ok(()), Ok(())) => Ok(frame),
+        (Err(e), _, _) => Err(e),
+        (Ok(_), Err(e), _) => {
             Err(e.context("the camera did not return to its format after the photo"))
         }
+        (Ok(_), Ok(()), Err(e)) => Err(e),
     }
 }
 
@@ -443,6 +597,51 @@ mod tests {
                 "the driver refused".into(),
             ))
         }
+    }
+
+    #[test]
+    fn a_refused_write_undoes_the_ones_before_it_latest_first() {
+        use crate::controls::DeviceControls;
+        use crate::fake::FakeControls;
+        use crate::v4l2;
+        let fake = FakeCamera::new(
+            crate::fake::FakeCameraConfig::default().with_controls(FakeControls::full()),
+        );
+        let handle = fake.handle();
+        let mut camera = fake.open(CameraIndex::Index(0)).unwrap();
+        let write = |cid: u32, value: i64, previous: i64| Write {
+            member: "test",
+            id: v4l2::nokhwa_id(cid),
+            value: ControlValueSetter::Integer(value),
+            previous: ControlValueSetter::Integer(previous),
+        };
+        let writes = [
+            // Manual first, then a value that needs it: undone in reverse, the value while
+            // still in manual mode.
+            write(
+                v4l2::EXPOSURE_AUTO,
+                v4l2::EXPOSURE_MANUAL,
+                v4l2::EXPOSURE_APERTURE_PRIORITY,
+            ),
+            write(v4l2::EXPOSURE_ABSOLUTE, 100, 250),
+            write(v4l2::ZOOM_ABSOLUTE, 300, 100),
+            write(v4l2::BRIGHTNESS, 999, 128),
+        ];
+        let e = write_all(&mut camera, &writes).unwrap_err();
+        assert_eq!(e.name(), imagecapture_core::ErrorName::Operation);
+        assert!(e.message().contains("os error 34"), "{e}");
+        assert_eq!(
+            handle.control(v4l2::EXPOSURE_AUTO),
+            Some(v4l2::EXPOSURE_APERTURE_PRIORITY)
+        );
+        assert_eq!(handle.control(v4l2::EXPOSURE_ABSOLUTE), Some(250));
+        assert_eq!(handle.control(v4l2::ZOOM_ABSOLUTE), Some(100));
+        assert_eq!(handle.control(v4l2::BRIGHTNESS), Some(128));
+        // And the writes that can be made are.
+        write_all(&mut camera, &writes[..3]).unwrap();
+        assert_eq!(handle.control(v4l2::EXPOSURE_ABSOLUTE), Some(100));
+        let read = DeviceControls::read(&camera);
+        assert!(read.has(imagecapture_core::controls::Control::Torch));
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use imagecapture_core::{
     MediaStream, MediaStreamConstraints, MediaTrackCapabilities, MediaTrackConstraintSet,
     MediaTrackConstraints, MediaTrackSettings, MediaTrackSupportedConstraints, MeteringMode,
     PhotoCapabilities, PhotoSettings, Point2D, ReadyState, RedEyeReduction, Result, TrackKind,
-    constraints, limits,
+    constraints, controls, limits,
 };
 
 /// The traits, to bring their methods into scope: `use imagecapture::prelude::*;`.
@@ -44,5 +44,5 @@ pub mod prelude {
 #[cfg(native)]
 #[doc(inline)]
 pub use imagecapture_native::{
-    Blob, FAKE_CAMERA_ENV, ImageBitmap, ImageCapture, MediaDevices, MediaStreamTrack, fake,
+    Blob, FAKE_CAMERA_ENV, ImageBitmap, ImageCapture, MediaDevices, MediaStreamTrack, fake, v4l2,
 };

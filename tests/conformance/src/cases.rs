@@ -13,6 +13,9 @@ use crate::harness::{
     Harness, assert_rejects, decode_jpeg, differing_bytes, eventually, join_all, open, png_size,
 };
 
+mod controls;
+pub use controls::*;
+
 /// The end of a case that did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

@@ -42,6 +42,28 @@ pub trait Harness {
     fn frame_number(&self, _rgba: &[u8], _width: u32, _height: u32) -> Option<u64> {
         None
     }
+
+    /// Whether the target's camera shows its image-capture controls in its pictures (the
+    /// native fake camera: zoom crops, brightness, exposure and the torch change the light), so
+    /// that cases can check a control's effect on the pixels and not only in `getSettings()`.
+    /// Not available by default (a browser's fake camera ignores its controls).
+    fn controls_show_in_pixels(&self) -> bool {
+        false
+    }
+
+    /// Media devices whose first camera has no zoom of its own, with digital zoom, pan and tilt
+    /// emulation turned on, where the target offers the emulation; `None` by default.
+    fn devices_with_digital_zoom(&self) -> Option<Self::Devices> {
+        None
+    }
+
+    /// Whether `applyConstraints` with an `ideal` between two steps of a control's range sets
+    /// the nearer step (the spec: only values on the capability's step grid are settings the
+    /// camera can have). A target whose browser sets the ideal itself overrides this with the
+    /// reason in its runner.
+    fn snaps_ideals_to_steps(&self) -> bool {
+        true
+    }
 }
 
 /// What a camera of the target can be made to do.
@@ -54,6 +76,11 @@ pub trait Faults {
     fn device_open(&self) -> bool;
     /// Makes opening the camera fail as if another program held it (true), or work again.
     fn refuse_open(&self, refuse: bool);
+    /// Whether the torch of the camera is on, as the device itself says (not the track), for
+    /// cameras with a torch; `None` where the device cannot tell.
+    fn torch_on(&self) -> Option<bool> {
+        None
+    }
 }
 
 /// Known, explained differences of a target.

@@ -46,7 +46,19 @@ macro_rules! for_each_case {
             no_camera_is_not_found,
             impossible_apply_constraints_leaves_the_track_unchanged,
             apply_constraints_changes_the_size_and_grabs_follow,
-            calls_in_flight_settle_when_the_track_stops
+            calls_in_flight_settle_when_the_track_stops,
+            capabilities_are_consistent_with_settings,
+            each_control_in_range_is_applied_and_shows_in_settings,
+            out_of_range_exact_is_overconstrained_and_changes_nothing,
+            an_unsatisfiable_advanced_set_is_skipped_whole,
+            ideal_is_clamped_to_the_range_and_snapped_to_the_step,
+            modes_switch_between_manual_and_continuous,
+            a_required_control_the_camera_lacks_is_overconstrained_and_an_ideal_one_ignored,
+            non_finite_control_values_are_type_errors_and_the_track_keeps_working,
+            flash_without_a_torch_is_not_supported,
+            flash_with_a_torch_lights_the_photo_and_restores_the_torch,
+            zoom_brightness_and_exposure_show_in_the_pixels,
+            digital_zoom_2x_shows_the_centre_of_the_frame_at_full_size
         }
     };
 }

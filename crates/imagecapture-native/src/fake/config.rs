@@ -4,9 +4,16 @@ use std::time::Duration;
 
 use nokhwa_core::types::{CameraFormat, FrameFormat, Resolution};
 
+use super::controls::FakeControls;
+
 /// The largest width or height the fake camera accepts (larger ones are dropped by
 /// [`FakeCameraConfig::with_resolutions`]): 8K, which keeps a frame buffer well below 200 MB.
 const MAX_DIMENSION: u32 = 8192;
+
+/// What [`FakeCameraConfig::from_spec`] accepts, for its error messages.
+const EXPECTED: &str = "expected empty, \"1\" or \"yes\" for the default fake camera, \
+     or a pixel format (yuyv, nv12, mjpeg) with an optional @fps, such as \"mjpeg\" or \"nv12@15\", \
+     optionally followed by +webcam, +torch, +full or +none";
 
 /// The highest frame rate the fake camera accepts.
 const MAX_FRAME_RATE: u32 = 1000;
@@ -38,11 +45,13 @@ pub struct FakeCameraConfig {
     resolutions: Vec<Resolution>,
     frame_rates: Vec<u32>,
     read_timeout: Duration,
+    controls: FakeControls,
 }
 
 impl Default for FakeCameraConfig {
     /// "Fake Camera": YUYV, MJPEG and NV12; 320×240, 640×480, 1280×720 and 1920×1080; 30 and
-    /// 15 fps; a read timeout of 200 ms.
+    /// 15 fps; a read timeout of 200 ms; the controls of a UVC webcam
+    /// ([`FakeControls::webcam`]).
     fn default() -> Self {
         Self {
             name: "Fake Camera".to_owned(),
@@ -50,6 +59,7 @@ impl Default for FakeCameraConfig {
             resolutions: default_resolutions(),
             frame_rates: vec![30, 15],
             read_timeout: Duration::from_millis(200),
+            controls: FakeControls::webcam(),
         }
     }
 }
@@ -146,6 +156,19 @@ impl FakeCameraConfig {
         self
     }
 
+    /// Sets the controls offered (see [`FakeControls`]).
+    #[must_use]
+    pub fn with_controls(mut self, controls: FakeControls) -> Self {
+        self.controls = controls;
+        self
+    }
+
+    /// The controls offered.
+    #[must_use]
+    pub fn controls(&self) -> &FakeControls {
+        &self.controls
+    }
+
     /// The device name.
     #[must_use]
     pub fn name(&self) -> &str {
@@ -223,21 +246,43 @@ impl FakeCameraConfig {
     /// - a pixel format, `"yuyv"` (or `"yuy2"`), `"nv12"` or `"mjpeg"` (or `"mjpg"`): only that
     ///   format is offered;
     /// - a pixel format and a frame rate, `"nv12@15"`: only that format, at only that rate
-    ///   (1–1000 fps).
+    ///   (1–1000 fps);
+    /// - any of these followed by `+` and a control set: `+webcam` (the default,
+    ///   [`FakeControls::webcam`]), `+torch` (the webcam's with a torch), `+full`
+    ///   ([`FakeControls::full`]: every Image Capture member) or `+none` (no controls), e.g.
+    ///   `"mjpeg+torch"`, `"1+full"`, `"+none"`.
     ///
     /// # Errors
     /// A message saying what was wrong and what is accepted, for anything else.
     pub fn from_spec(spec: &str) -> Result<Self, String> {
-        const EXPECTED: &str = "expected empty, \"1\" or \"yes\" for the default fake camera, \
-             or a pixel format (yuyv, nv12, mjpeg) with an optional @fps, such as \"mjpeg\" or \"nv12@15\"";
         let trimmed = spec.trim();
-        let lower = trimmed.to_ascii_lowercase();
-        if matches!(lower.as_str(), "" | "1" | "yes" | "true" | "on" | "default") {
+        let lower_whole = trimmed.to_ascii_lowercase();
+        let (camera_part, controls_part) = match lower_whole.split_once('+') {
+            Some((camera, controls)) => (camera.trim(), Some(controls.trim())),
+            None => (lower_whole.as_str(), None),
+        };
+        let controls = match controls_part {
+            None | Some("webcam") => FakeControls::webcam(),
+            Some("torch") => FakeControls::webcam().with_torch(),
+            Some("full") => FakeControls::full(),
+            Some("none") => FakeControls::none(),
+            Some(other) => {
+                return Err(format!(
+                    "invalid fake camera spec {trimmed:?}: unknown control set {other:?}; {EXPECTED}"
+                ));
+            }
+        };
+        Self::parse_camera(camera_part, trimmed).map(|c| c.with_controls(controls))
+    }
+
+    /// The part of [`from_spec`](Self::from_spec) before `+`, lower case.
+    fn parse_camera(lower: &str, trimmed: &str) -> Result<Self, String> {
+        if matches!(lower, "" | "1" | "yes" | "true" | "on" | "default") {
             return Ok(Self::default());
         }
         let (format_part, rate_part) = match lower.split_once('@') {
             Some((format, rate)) => (format.trim(), Some(rate.trim())),
-            None => (lower.as_str(), None),
+            None => (lower, None),
         };
         let format = match format_part {
             "yuyv" | "yuy2" => FrameFormat::YUYV,

@@ -18,6 +18,7 @@ use nokhwa_core::types::{
 
 use super::config::FakeCameraConfig;
 use super::handle::Shared;
+use super::look::Look;
 use super::pack::FrameRenderer;
 
 /// What a V4L2 call says when the device is gone (`ENODEV`).
@@ -87,6 +88,9 @@ pub struct FakeDevice {
     /// The number of the next frame delivered.
     next_frame: u64,
     renderer: FrameRenderer,
+    /// The control changes the renderer's look reflects (see `Shared::controls_changed`);
+    /// `u64::MAX` before the first look.
+    look_of: u64,
 }
 
 impl fmt::Debug for FakeDevice {
@@ -131,7 +135,18 @@ impl FakeDevice {
             stream: None,
             next_frame: 0,
             renderer: FrameRenderer::default(),
+            look_of: u64::MAX,
         })
+    }
+
+    /// Gives the renderer the look of the controls' current values, when they changed.
+    fn update_look(&mut self) {
+        let changes = self.shared.controls_changed.load(Ordering::SeqCst);
+        if changes != self.look_of {
+            let look = Look::new(self.config.controls(), &self.shared.controls());
+            self.renderer.set_look(look);
+            self.look_of = changes;
+        }
     }
 
     /// The number the next delivered frame will carry (frames count from 0 per device).
@@ -189,6 +204,7 @@ impl FakeDevice {
     /// Renders the frame of the slot just taken and counts it as delivered.
     fn render_next(&mut self) -> Result<&[u8], NokhwaError> {
         let number = self.next_frame;
+        self.update_look();
         self.renderer
             .prepare(self.format.resolution(), self.format.format())?;
         let bytes = self.renderer.render(number)?;
@@ -329,23 +345,51 @@ impl CaptureBackendTrait for FakeDevice {
         self.set_camera_format(format)
     }
 
-    /// Not yet: the fake camera has no controls.
-    fn camera_control(&self, _control: KnownCameraControl) -> Result<CameraControl, NokhwaError> {
-        Err(NokhwaError::UnsupportedOperationError(self.backend()))
+    /// The control nokhwa names `control`, as [`camera_controls`](Self::camera_controls)
+    /// lists it.
+    fn camera_control(&self, control: KnownCameraControl) -> Result<CameraControl, NokhwaError> {
+        self.camera_controls()?
+            .into_iter()
+            .find(|c| c.control() == control)
+            .ok_or_else(|| NokhwaError::GetPropertyError {
+                property: control.to_string(),
+                error: "not found/not supported".to_owned(),
+            })
     }
 
-    /// None yet.
+    /// Every control with its current value, as nokhwa's V4L2 backend lists a webcam's: ids as
+    /// [`crate::v4l2::nokhwa_id`] gives them, integers and menus as `IntegerRange`, booleans as
+    /// `Boolean`, inactive controls (a value its automatic mode owns) with `active() == false`.
     fn camera_controls(&self) -> Result<Vec<CameraControl>, NokhwaError> {
-        Ok(Vec::new())
+        if let Some(error) = self.get_property_error("V4L2 Controls") {
+            return Err(error);
+        }
+        Ok(self.shared.controls().list(self.config.controls()))
     }
 
-    /// Not yet: the fake camera has no controls.
+    /// Writes a control as V4L2 does, through nokhwa: an id the camera lacks or a menu entry it
+    /// lacks fails with `EINVAL`, a value out of range with `ERANGE`, a value its automatic
+    /// mode owns (exposure time in auto exposure…) with `EACCES`, an off-step value or a setter
+    /// of the wrong type with nokhwa's `Rejected`. Every error is a
+    /// `NokhwaError::SetPropertyError` and leaves the control as it was. The picture follows
+    /// from the next frame on.
     fn set_camera_control(
         &mut self,
-        _id: KnownCameraControl,
-        _value: ControlValueSetter,
+        id: KnownCameraControl,
+        value: ControlValueSetter,
     ) -> Result<(), NokhwaError> {
-        Err(NokhwaError::UnsupportedOperationError(self.backend()))
+        if self.unplugged() {
+            return Err(NokhwaError::SetPropertyError {
+                property: id.to_string(),
+                value: format!("{value:?}"),
+                error: NO_SUCH_DEVICE.to_owned(),
+            });
+        }
+        self.shared
+            .controls()
+            .set(self.config.controls(), id, &value)?;
+        self.shared.controls_changed.fetch_add(1, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Opens (or, when open, restarts) the stream: the frame schedule starts now.
@@ -359,6 +403,7 @@ impl CaptureBackendTrait for FakeDevice {
                 BUSY.to_owned(),
             ));
         }
+        self.update_look();
         self.renderer
             .prepare(self.format.resolution(), self.format.format())?;
         if self.stream.is_none() {

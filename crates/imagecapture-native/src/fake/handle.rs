@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use nokhwa_core::types::CameraFormat;
 
+use super::controls::Values;
+
 /// What the devices of one fake camera share with its handles.
 #[derive(Debug, Default)]
 pub(super) struct Shared {
@@ -18,6 +20,11 @@ pub(super) struct Shared {
     pub(super) frames_delivered: AtomicU64,
     /// The format of the device opened or reconfigured last; `None` when no device is alive.
     pub(super) current_format: Mutex<Option<CameraFormat>>,
+    /// The controls' values: the camera keeps them while plugged in, across opens, as a UVC
+    /// camera does.
+    pub(super) controls: Mutex<Values>,
+    /// Counts control changes, so that devices know when to redraw.
+    pub(super) controls_changed: AtomicU64,
 }
 
 impl Shared {
@@ -25,6 +32,10 @@ impl Shared {
         self.current_format
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn controls(&self) -> MutexGuard<'_, Values> {
+        self.controls.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -40,11 +51,28 @@ pub struct FakeCameraHandle {
 }
 
 impl FakeCameraHandle {
-    /// A handle to a new, unshared state: plugged in, running, no device open.
-    pub(super) fn new() -> Self {
+    /// A handle to a new, unshared state: plugged in, running, no device open, the controls
+    /// at these values.
+    pub(super) fn new(controls: Values) -> Self {
         Self {
-            shared: Arc::default(),
+            shared: Arc::new(Shared {
+                controls: Mutex::new(controls),
+                ..Shared::default()
+            }),
         }
+    }
+
+    /// The value of the control with V4L2 id `id` (see [`crate::v4l2`]); booleans are 0 or 1.
+    /// `None` when the camera has no such control.
+    #[must_use]
+    pub fn control(&self, id: u32) -> Option<i64> {
+        self.shared.controls().get(id)
+    }
+
+    /// How many times a control was changed, in total.
+    #[must_use]
+    pub fn control_changes(&self) -> u64 {
+        self.shared.controls_changed.load(Ordering::SeqCst)
     }
 
     /// Unplugs the camera, for good: from now on `frame()` and `frame_raw()` fail with

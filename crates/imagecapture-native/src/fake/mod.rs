@@ -11,6 +11,13 @@
 //! subsampling and JPEG: [`read_frame_number`] reads it back from a decoded frame, which is how
 //! tests prove that a grabbed frame is a fresh one.
 //!
+//! It has the controls of a UVC webcam ([`FakeControls`]: brightness, contrast, saturation,
+//! sharpness, white balance with auto, exposure with auto, focus with auto, zoom, pan, tilt; a
+//! variant with a torch), listed, read and written through nokhwa's control interface under
+//! the ids nokhwa's V4L2 backend uses ([`crate::v4l2`]), with V4L2's ranges, steps and errors;
+//! and its picture shows them (see the `look` module): zoom, pan and tilt crop and move it,
+//! exposure, white balance, the torch, brightness, contrast and saturation change its colours.
+//!
 //! A [`FakeCameraHandle`] is the test's remote control: it unplugs the camera, stalls its
 //! stream or makes it busy, and tells whether the device is open, streaming, in which format,
 //! and how many frames it delivered.
@@ -32,8 +39,10 @@
 //! ```
 
 mod config;
+mod controls;
 mod device;
 mod handle;
+mod look;
 mod mjpeg;
 mod pack;
 mod pattern;
@@ -46,6 +55,7 @@ use nokhwa_core::error::NokhwaError;
 use nokhwa_core::types::{ApiBackend, CameraFormat, CameraIndex, CameraInfo};
 
 pub use config::FakeCameraConfig;
+pub use controls::{FakeControl, FakeControlKind, FakeControls};
 pub use device::FakeDevice;
 pub use handle::FakeCameraHandle;
 pub use pattern::read_frame_number;
@@ -72,8 +82,8 @@ impl FakeCamera {
     #[must_use]
     pub fn new(config: FakeCameraConfig) -> Self {
         Self {
+            handle: FakeCameraHandle::new(config.controls().defaults()),
             config,
-            handle: FakeCameraHandle::new(),
         }
     }
 

@@ -11,6 +11,7 @@
 use nokhwa_core::error::NokhwaError;
 use nokhwa_core::types::{FrameFormat, Resolution};
 
+use super::look::Look;
 use super::mjpeg::IncrementalJpeg;
 use super::pattern::{Layout, background_row, draw_frame};
 
@@ -137,8 +138,8 @@ fn build_rows<K: PartialEq + Copy>(
     }
 }
 
-/// Fills `out` (resized to fit) with the background of `layout`, packed.
-fn build_background(layout: &Layout, packing: Packing, out: &mut Vec<u8>) {
+/// Fills `out` (resized to fit) with the background of `layout` as `look` shows it, packed.
+fn build_background(layout: &Layout, look: &Look, packing: Packing, out: &mut Vec<u8>) {
     let (width, height) = (layout.width(), layout.height());
     let len = frame_len(packing, width, height);
     if out.len() != len {
@@ -148,20 +149,27 @@ fn build_background(layout: &Layout, packing: Packing, out: &mut Vec<u8>) {
     let rgb_stride = width.saturating_mul(3);
     let mut top = vec![0; rgb_stride];
     let mut bottom = vec![0; rgb_stride];
-    let kind = |y: usize| layout.row_kind(y);
+    let mut scene = vec![0; rgb_stride];
+    let (crop_x, crop_y, crop_w, crop_h) = look.crop(width, height);
+    // The kind of scene row shown on frame row `y`: rows of one kind look alike.
+    let kind = |y: usize| layout.row_kind(Look::source(y, height, crop_y, crop_h));
+    let mut paint = |kind, row: &mut [u8]| {
+        background_row(layout, kind, &mut scene);
+        look.paint_row(&scene, crop_x, crop_w, row);
+    };
     match packing {
         Packing::Rgb24 => build_rows(out, rgb_stride, height, kind, |kind, row| {
-            background_row(layout, kind, row);
+            paint(kind, row);
         }),
         Packing::Yuyv => build_rows(out, width.saturating_mul(2), height, kind, |kind, row| {
-            background_row(layout, kind, &mut top);
+            paint(kind, &mut top);
             yuyv_row(&top, row);
         }),
         Packing::Nv12 => {
             let luma_len = width.saturating_mul(height).min(out.len());
             let (y_plane, uv_plane) = out.split_at_mut(luma_len);
             build_rows(y_plane, width, height, kind, |kind, row| {
-                background_row(layout, kind, &mut top);
+                paint(kind, &mut top);
                 luma_row(&top, row);
             });
             let last = height.saturating_sub(1);
@@ -173,8 +181,8 @@ fn build_background(layout: &Layout, packing: Packing, out: &mut Vec<u8>) {
                 height.div_ceil(2),
                 pair,
                 |(upper, lower), row| {
-                    background_row(layout, upper, &mut top);
-                    background_row(layout, lower, &mut bottom);
+                    paint(upper, &mut top);
+                    paint(lower, &mut bottom);
                     chroma_row(&top, &bottom, row);
                 },
             );
@@ -276,7 +284,9 @@ fn fill_pattern(
 #[derive(Debug, Default)]
 pub(super) struct FrameRenderer {
     /// What the buffers are prepared for.
-    prepared: Option<(Resolution, FrameFormat)>,
+    prepared: Option<(Resolution, FrameFormat, Look)>,
+    /// How the camera's controls make the picture look.
+    look: Look,
     layout: Option<Layout>,
     packing: Option<Packing>,
     /// The background, packed (YUYV, NV12) or RGB (MJPEG).
@@ -290,13 +300,20 @@ pub(super) struct FrameRenderer {
 }
 
 impl FrameRenderer {
-    /// Makes the renderer ready for `resolution` in `format`; cheap when it already is.
+    /// Sets how the picture looks, from the next [`prepare`](Self::prepare) on.
+    pub(super) fn set_look(&mut self, look: Look) {
+        self.look = look;
+    }
+
+    /// Makes the renderer ready for `resolution` in `format` with the current look; cheap when
+    /// it already is.
     pub(super) fn prepare(
         &mut self,
         resolution: Resolution,
         format: FrameFormat,
     ) -> Result<(), NokhwaError> {
-        if self.prepared == Some((resolution, format)) {
+        let look = self.look;
+        if self.prepared == Some((resolution, format, look)) {
             return Ok(());
         }
         let packing = match format {
@@ -313,7 +330,7 @@ impl FrameRenderer {
         };
         let (width, height) = dimensions(resolution);
         let layout = Layout::new(width, height);
-        build_background(&layout, packing, &mut self.background);
+        build_background(&layout, &look, packing, &mut self.background);
         self.canvas.clone_from(&self.background);
         self.rects.clear();
         self.jpeg = None;
@@ -322,7 +339,7 @@ impl FrameRenderer {
         }
         self.layout = Some(layout);
         self.packing = Some(packing);
-        self.prepared = Some((resolution, format));
+        self.prepared = Some((resolution, format, look));
         Ok(())
     }
 
@@ -334,7 +351,7 @@ impl FrameRenderer {
 
     /// Renders frame number `frame` and returns its bytes in the prepared format.
     pub(super) fn render(&mut self, frame: u64) -> Result<&[u8], NokhwaError> {
-        let (Some((resolution, format)), Some(layout), Some(packing)) =
+        let (Some((resolution, format, _)), Some(layout), Some(packing)) =
             (self.prepared, self.layout, self.packing)
         else {
             return Err(NokhwaError::ReadFrameError(

@@ -14,7 +14,8 @@ use nokhwa_core::types::{
 
 use super::pack::{FrameRenderer, Packing, fill_rect, frame_len, ycbcr};
 use super::pattern::{Layout, background_rgb};
-use super::{FakeCamera, FakeCameraConfig, read_frame_number};
+use super::{FakeCamera, FakeCameraConfig, FakeControls, read_frame_number};
+use crate::v4l2;
 
 // The texts V4L2 gives, which the native backend may match on: spelled out, not imported.
 const NO_SUCH_DEVICE: &str = "No such device (os error 19)";
@@ -205,19 +206,37 @@ fn device_negotiates_formats_like_a_webcam() {
     camera.refresh_camera_format().unwrap();
     assert_eq!(camera.camera_format(), expected);
 
-    // Camera controls come later.
-    assert!(camera.camera_controls().unwrap().is_empty());
-    assert!(matches!(
-        camera.camera_control(KnownCameraControl::Brightness),
-        Err(NokhwaError::UnsupportedOperationError(_))
-    ));
+    // Controls: the webcam's, listed as nokhwa's V4L2 backend lists a webcam's.
+    let controls = camera.camera_controls().unwrap();
+    assert_eq!(controls.len(), FakeControls::webcam().controls().len());
+    let brightness = camera
+        .camera_control(KnownCameraControl::Brightness)
+        .unwrap();
+    assert_eq!(brightness.value(), ControlValueSetter::Integer(128));
+    camera
+        .set_camera_control(
+            KnownCameraControl::Brightness,
+            ControlValueSetter::Integer(1),
+        )
+        .unwrap();
+    assert_eq!(handle.control(v4l2::BRIGHTNESS), Some(1));
     assert!(matches!(
         camera.set_camera_control(
             KnownCameraControl::Brightness,
-            ControlValueSetter::Integer(1)
+            ControlValueSetter::Integer(999)
         ),
-        Err(NokhwaError::UnsupportedOperationError(_))
+        Err(NokhwaError::SetPropertyError { .. })
     ));
+    // nokhwa's relative zoom is not a webcam control; the absolute one is.
+    assert!(matches!(
+        camera.camera_control(KnownCameraControl::Zoom),
+        Err(NokhwaError::GetPropertyError { .. })
+    ));
+    assert!(
+        camera
+            .camera_control(v4l2::nokhwa_id(v4l2::ZOOM_ABSOLUTE))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -267,6 +286,26 @@ fn from_spec_accepts_and_rejects() {
         nv12.initial_format(),
         CameraFormat::new_from(640, 480, FrameFormat::NV12, 15)
     );
+    assert_eq!(
+        FakeCameraConfig::from_spec("mjpeg+torch").unwrap(),
+        FakeCameraConfig::default()
+            .with_formats([FrameFormat::MJPEG])
+            .with_controls(FakeControls::webcam().with_torch())
+    );
+    assert_eq!(
+        FakeCameraConfig::from_spec("1+full").unwrap().controls(),
+        &FakeControls::full()
+    );
+    assert_eq!(
+        FakeCameraConfig::from_spec(" + None").unwrap().controls(),
+        &FakeControls::none()
+    );
+    assert_eq!(
+        FakeCameraConfig::from_spec("nv12@15+webcam")
+            .unwrap()
+            .frame_rates(),
+        [15]
+    );
     let yuyv = FakeCameraConfig::from_spec("Yuyv@30").unwrap();
     assert_eq!(yuyv.formats(), [FrameFormat::YUYV]);
     assert_eq!(yuyv.frame_rates(), [30]);
@@ -280,6 +319,8 @@ fn from_spec_accepts_and_rejects() {
     for bad in [
         "h264",
         "0",
+        "yuyv+flash",
+        "+",
         "no",
         "yuyv@",
         "yuyv@0",
@@ -923,4 +964,200 @@ fn incremental_mjpeg_is_byte_for_byte_a_full_encode() {
             assert_eq!(read_frame_number(&rgba, w, h), Some(frame & 0xFFFF_FFFF));
         }
     }
+}
+
+// ---- controls and the picture ----
+
+/// A frame from `camera` (in its current format), decoded to RGBA.
+fn grab(camera: &mut Camera) -> (Vec<u8>, usize, usize) {
+    let format = camera.camera_format();
+    let (w, h) = (format.width() as usize, format.height() as usize);
+    let frame = camera.frame().unwrap();
+    (decode(format.format(), frame.buffer(), w, h), w, h)
+}
+
+fn set(camera: &mut Camera, cid: u32, value: i64) {
+    let setter = match camera.camera_control(v4l2::nokhwa_id(cid)).unwrap().value() {
+        ControlValueSetter::Boolean(_) => ControlValueSetter::Boolean(value != 0),
+        _ => ControlValueSetter::Integer(value),
+    };
+    camera
+        .set_camera_control(v4l2::nokhwa_id(cid), setter)
+        .unwrap_or_else(|e| panic!("{cid:#x} = {value}: {e}"));
+}
+
+/// The mean of channel `c` over the rectangle, in a `w`-wide RGBA picture.
+fn mean(rgba: &[u8], w: usize, (x0, y0, x1, y1): (usize, usize, usize, usize), c: usize) -> f64 {
+    let mut sum = 0u64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            sum += u64::from(rgba[(y * w + x) * 4 + c]);
+        }
+    }
+    sum as f64 / ((x1 - x0) * (y1 - y0)) as f64
+}
+
+/// The colour bars' row band, right half (away from the digits; the bar moves through it but
+/// is narrow).
+fn bars(w: usize, h: usize) -> (usize, usize, usize, usize) {
+    (w / 2, h * 2 / 5, w, h / 2)
+}
+
+#[test]
+fn the_picture_follows_the_controls_in_every_format() {
+    for format in FORMATS {
+        let config = fast_config()
+            .with_formats([format])
+            .with_controls(FakeControls::full());
+        let (fake, mut camera) = open(config);
+        let handle = fake.handle();
+        set_format(&mut camera, CameraFormat::new_from(640, 480, format, 100)).unwrap();
+        let (plain, w, h) = grab(&mut camera);
+        let luma = |rgba: &[u8]| (0..3).map(|c| mean(rgba, w, bars(w, h), c)).sum::<f64>() / 3.0;
+        let base = luma(&plain);
+
+        set(&mut camera, v4l2::BRIGHTNESS, 200);
+        let (bright, ..) = grab(&mut camera);
+        assert!(
+            luma(&bright) > base + 40.0,
+            "{format:?}: brightness {base} → {}",
+            luma(&bright)
+        );
+        set(&mut camera, v4l2::BRIGHTNESS, 128);
+
+        // Exposure time counts in manual exposure only.
+        set(&mut camera, v4l2::EXPOSURE_AUTO, v4l2::EXPOSURE_MANUAL);
+        set(&mut camera, v4l2::EXPOSURE_ABSOLUTE, 60);
+        let (dark, ..) = grab(&mut camera);
+        assert!(
+            luma(&dark) < base * 0.5,
+            "{format:?}: exposure {base} → {}",
+            luma(&dark)
+        );
+        set(
+            &mut camera,
+            v4l2::EXPOSURE_AUTO,
+            v4l2::EXPOSURE_APERTURE_PRIORITY,
+        );
+        let (auto, ..) = grab(&mut camera);
+        assert!((luma(&auto) - base).abs() < 3.0, "{format:?}");
+
+        set(&mut camera, v4l2::SATURATION, 0);
+        let (grey, ..) = grab(&mut camera);
+        let spread = |rgba: &[u8]| {
+            let m: Vec<f64> = (0..3).map(|c| mean(rgba, w, bars(w, h), c)).collect();
+            m.iter().copied().fold(f64::MIN, f64::max) - m.iter().copied().fold(f64::MAX, f64::min)
+        };
+        assert!(spread(&plain) > 20.0 && spread(&grey) < 4.0, "{format:?}");
+        set(&mut camera, v4l2::SATURATION, 128);
+
+        set(
+            &mut camera,
+            v4l2::FLASH_LED_MODE,
+            v4l2::FLASH_LED_MODE_TORCH,
+        );
+        let (lit, ..) = grab(&mut camera);
+        assert!(luma(&lit) > base + 30.0, "{format:?}: torch");
+        set(&mut camera, v4l2::FLASH_LED_MODE, v4l2::FLASH_LED_MODE_NONE);
+
+        // White balance: manual and warm makes red stronger than blue.
+        set(&mut camera, v4l2::AUTO_WHITE_BALANCE, 0);
+        set(&mut camera, v4l2::WHITE_BALANCE_TEMPERATURE, 6500);
+        let (warm, ..) = grab(&mut camera);
+        let (r, b) = (mean(&warm, w, bars(w, h), 0), mean(&warm, w, bars(w, h), 2));
+        let (r0, b0) = (
+            mean(&plain, w, bars(w, h), 0),
+            mean(&plain, w, bars(w, h), 2),
+        );
+        assert!(
+            r - b > r0 - b0 + 15.0,
+            "{format:?}: warm {r}/{b} vs {r0}/{b0}"
+        );
+        set(&mut camera, v4l2::AUTO_WHITE_BALANCE, 1);
+
+        // The frame number stays readable through every look.
+        for rgba in [&bright, &dark, &grey, &lit, &warm] {
+            assert!(
+                read_frame_number(rgba, w as u32, h as u32).is_some(),
+                "{format:?}"
+            );
+        }
+        assert!(handle.control_changes() >= 10);
+    }
+}
+
+#[test]
+fn zoom_and_pan_crop_and_move_the_picture() {
+    let (_fake, mut camera) = open(fast_config().with_formats([FrameFormat::YUYV]));
+    set_format(
+        &mut camera,
+        CameraFormat::new_from(640, 480, FrameFormat::YUYV, 100),
+    )
+    .unwrap();
+    // The colour bars: eight columns of 80 pixels at zoom 1; at zoom 2 the middle four, 160
+    // pixels each. Sample the middle of each bar on the bars' rows.
+    let row = 200;
+    let colours = |rgba: &[u8], w: usize, columns: usize| -> Vec<[u8; 3]> {
+        (0..columns)
+            .map(|i| {
+                let x = (2 * i + 1) * w / (2 * columns);
+                let p = (row * w + x) * 4;
+                [rgba[p], rgba[p + 1], rgba[p + 2]]
+            })
+            .collect()
+    };
+    let (plain, w, _) = grab(&mut camera);
+    let at_1 = colours(&plain, w, 8);
+    set(&mut camera, v4l2::ZOOM_ABSOLUTE, 200);
+    let (zoomed, ..) = grab(&mut camera);
+    let close = |a: &[[u8; 3]], b: &[[u8; 3]]| {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| x.iter().zip(y).all(|(p, q)| p.abs_diff(*q) <= 6))
+    };
+    assert!(
+        close(&colours(&zoomed, w, 4), &at_1[2..6]),
+        "{:?} vs {:?}",
+        colours(&zoomed, w, 4),
+        &at_1[2..6]
+    );
+    // Pan right by the whole room: the right half of the bars.
+    set(&mut camera, v4l2::PAN_ABSOLUTE, 36000);
+    let (panned, ..) = grab(&mut camera);
+    assert!(close(&colours(&panned, w, 4), &at_1[4..8]));
+    set(&mut camera, v4l2::PAN_ABSOLUTE, -36000);
+    let (panned, ..) = grab(&mut camera);
+    assert!(close(&colours(&panned, w, 4), &at_1[0..4]));
+    assert!(read_frame_number(&panned, 640, 480).is_some());
+}
+
+#[test]
+fn controls_keep_their_values_across_opens_and_fail_when_unplugged() {
+    let fake = FakeCamera::new(fast_config());
+    let handle = fake.handle();
+    {
+        let mut camera = fake.open(CameraIndex::Index(0)).unwrap();
+        set(&mut camera, v4l2::ZOOM_ABSOLUTE, 300);
+    }
+    let mut camera = fake.open(CameraIndex::Index(0)).unwrap();
+    assert_eq!(
+        camera
+            .camera_control(v4l2::nokhwa_id(v4l2::ZOOM_ABSOLUTE))
+            .unwrap()
+            .value(),
+        ControlValueSetter::Integer(300)
+    );
+    handle.unplug();
+    assert!(camera.camera_controls().is_err());
+    let e = camera
+        .set_camera_control(
+            v4l2::nokhwa_id(v4l2::ZOOM_ABSOLUTE),
+            ControlValueSetter::Integer(100),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains(NO_SUCH_DEVICE), "{e}");
+    assert_eq!(handle.control(v4l2::ZOOM_ABSOLUTE), Some(300));
+    // A camera without controls lists none.
+    let (_, camera) = open(fast_config().with_controls(FakeControls::none()));
+    assert!(camera.camera_controls().unwrap().is_empty());
 }
