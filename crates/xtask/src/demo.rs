@@ -338,7 +338,7 @@ struct Listeners {
 }
 
 impl Listeners {
-    /// 127.0.0.1:`port` (0: a free one) and, where the machine has IPv6, [::1] at the same
+    /// 127.0.0.1:`port` (0: a free one) and, where the machine has IPv6, `[::1]` at the same
     /// port: browsers may try either for `localhost`.
     fn bind(port: u16) -> Result<Self, String> {
         let v4 = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| match e.kind() {
