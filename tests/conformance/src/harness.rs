@@ -59,10 +59,19 @@ pub trait Harness {
 
     /// Whether `applyConstraints` with an `ideal` between two steps of a control's range sets
     /// the nearer step (the spec: only values on the capability's step grid are settings the
-    /// camera can have). A target whose browser sets the ideal itself overrides this with the
-    /// reason in its runner.
+    /// camera can have). Off by default: in browsers `applyConstraints` is the browser's own, and
+    /// Chromium sets such an ideal as given (exposureTime 17 on its fake camera's step-5 range
+    /// reads back 17). The native runner turns it on.
     fn snaps_ideals_to_steps(&self) -> bool {
-        true
+        false
+    }
+
+    /// Whether a metering mode applied with `applyConstraints` reads back from `getSettings()`.
+    /// Off by default: Chromium's fake camera keeps reporting `exposureMode: "manual"` after
+    /// `"continuous"` was applied (the browser's own behaviour; the polyfill does not touch
+    /// `applyConstraints`). The native runner turns it on.
+    fn mode_switches_read_back(&self) -> bool {
+        false
     }
 }
 

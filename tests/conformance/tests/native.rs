@@ -98,6 +98,14 @@ impl Harness for NativeHarness {
         self.epoch.elapsed().as_secs_f64() * 1000.0
     }
 
+    fn snaps_ideals_to_steps(&self) -> bool {
+        true
+    }
+
+    fn mode_switches_read_back(&self) -> bool {
+        true
+    }
+
     fn frame_number(&self, rgba: &[u8], width: u32, height: u32) -> Option<u64> {
         read_frame_number(rgba, width, height)
     }
