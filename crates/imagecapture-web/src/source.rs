@@ -10,8 +10,9 @@
 //!   turns into the `ImageBitmap`. The snapshot is exactly the frame handed out, so it is never
 //!   handed out twice; a callback whose frame has the same non-zero `timestamp` as the previous
 //!   snapshot is not a new frame (Chrome's compositor may already show the next frame when the
-//!   callback of the previous one runs). Firefox's `VideoFrame`s of a `<video>` all have
-//!   timestamp 0, so there the callback alone says a frame is new. The callbacks run while
+//!   callback of the previous one runs). Firefox's `VideoFrame`s of a `<video>` have coarse
+//!   timestamps (0, or whole seconds), so there the callback's `presentedFrames` count says
+//!   whether a frame is new. The callbacks run while
 //!   frames are asked for and stop [`IDLE_MS`] after the last request, dropping the snapshot.
 //! - Otherwise (Safari 15.4–16.3 has the callbacks but no `VideoFrame`; Firefox 130–131 the
 //!   reverse, older Firefox neither) `grab` fixes the element's current frame (a `VideoFrame`,
@@ -151,6 +152,10 @@ struct State {
     snapshot: Option<Snapshot>,
     /// The timestamp of the newest snapshot.
     last_timestamp: Option<f64>,
+    /// The `presentedFrames` count of the callback that took the newest snapshot.
+    last_presented: Option<f64>,
+    /// When the first frame callback ran (`performance.now()`, ms).
+    first_callback: Option<f64>,
     /// The pending `requestVideoFrameCallback`.
     pending: Option<u32>,
     /// Polling: the thumbnail of the frame last handed out.
@@ -239,9 +244,12 @@ impl VideoSource {
         });
         if api.video_frame_callback {
             let weak: Weak<Inner> = Rc::downgrade(&inner);
-            let callback = FrameCallback::new(move |_now: JsValue, _metadata: JsValue| {
+            let callback = FrameCallback::new(move |_now: JsValue, metadata: JsValue| {
                 if let Some(inner) = weak.upgrade() {
-                    inner.on_presented();
+                    let presented = Reflect::get(&metadata, &"presentedFrames".into())
+                        .ok()
+                        .and_then(|v| v.as_f64());
+                    inner.on_presented(presented);
                 }
             });
             *inner.on_frame.borrow_mut() = Some(callback);
@@ -366,15 +374,32 @@ impl Inner {
         }
     }
 
-    /// A frame was presented (a `requestVideoFrameCallback` callback).
-    fn on_presented(&self) {
+    /// A frame was presented (a `requestVideoFrameCallback` callback, with the metadata's
+    /// `presentedFrames` count where the browser gives one).
+    fn on_presented(&self, presented: Option<f64>) {
         let mut state = self.state.borrow_mut();
         state.pending = None;
         if self.api.video_frame {
             if let Ok(frame) = web_sys::VideoFrame::new_with_html_video_element(&self.video) {
                 let frame = OwnedFrame(frame);
                 let timestamp = frame.0.timestamp();
-                let repeated = timestamp != 0.0 && state.last_timestamp == Some(timestamp);
+                // Firefox's VideoFrames of a <video> have coarse timestamps: 0 (Firefox 132) or
+                // a count of seconds (Firefox 153: thirty frames share one value), so there the
+                // timestamp cannot tell frames apart; the callback's presentedFrames count can.
+                // Chrome's are microseconds, and there a repeated timestamp means the callback
+                // saw the frame the previous snapshot already holds.
+                // A coarse clock counts at most one unit per second since the frames began,
+                // so its values stay below the seconds elapsed (plus slack); a microsecond
+                // clock passes that within the first frame interval.
+                let now = now_ms();
+                let first = *state.first_callback.get_or_insert(now);
+                let coarse = timestamp <= (now - first) / 1000.0 + 2.0;
+                let repeated = if coarse {
+                    presented.is_some() && presented == state.last_presented
+                } else {
+                    state.last_timestamp == Some(timestamp)
+                };
+                state.last_presented = presented;
                 if !repeated {
                     state.last_timestamp = Some(timestamp);
                     state.generation += 1;
