@@ -4,7 +4,9 @@
 //   ours    the npm package (/dist/index.js = pkg/dist/) installed with `{ force: true }`, so
 //           every method is ours even where the browser has its own;
 //   old     the old JS polyfill, npm `image-capture@0.4.0` (its ES module), which defines its
-//           class only where `ImageCapture` is undefined: the global is removed while it loads.
+//           class only where `ImageCapture` is undefined: the global is removed while it loads;
+//   steps   a reference (grabFrame on demand and takePhoto only): ours' browser calls written
+//           directly in JS (`PlainSteps`), to tell our code's cost from the browser's.
 //
 // run.js (node) drives the page through `window.__bench`, one short step at a time, and does
 // the statistics. Fairness: one track (640×480) for everyone, all implementations alive for the
@@ -85,6 +87,51 @@ const LOADERS = {
   old: loadOld,
 };
 
+/**
+ * A reference, not an implementation: ours' browser steps written directly in JS, with none of
+ * our logic (no waiting for a fresh frame, no checks, no WebAssembly). grabFrame: an
+ * `ImageBitmap` of a `VideoFrame` of a hidden <video>; takePhoto: that frame drawn on a new
+ * OffscreenCanvas (2D, willReadFrequently, smoothing "high") and encoded, JPEG q 0.92 unless
+ * `{ type }` says otherwise. Ours minus this is what our code costs beyond the browser's work.
+ */
+class PlainSteps {
+  constructor(track) {
+    this.video = document.createElement('video');
+    this.video.muted = true;
+    this.video.playsInline = true;
+    this.video.srcObject = new MediaStream([track]);
+    this.video.play().catch(() => {});
+  }
+
+  #frame() {
+    return typeof VideoFrame === 'function' ? new VideoFrame(this.video) : null;
+  }
+
+  async grabFrame() {
+    const frame = this.#frame();
+    try {
+      return await createImageBitmap(frame ?? this.video);
+    } finally {
+      frame?.close();
+    }
+  }
+
+  async takePhoto(settings = {}) {
+    const frame = this.#frame();
+    try {
+      const [width, height] = [this.video.videoWidth, this.video.videoHeight];
+      const canvas = new OffscreenCanvas(width, height);
+      const context = canvas.getContext('2d', { willReadFrequently: true });
+      context.imageSmoothingQuality = 'high';
+      context.drawImage(frame ?? this.video, 0, 0, width, height, 0, 0, width, height);
+      const options = settings.type === 'image/png' ? { type: 'image/png' } : { type: 'image/jpeg', quality: 0.92 };
+      return await canvas.convertToBlob(options);
+    } finally {
+      frame?.close();
+    }
+  }
+}
+
 /** The implementations this browser can run. */
 function available() {
   return ['native', 'ours', 'old'].filter((name) => name !== 'native' || nativeUsable());
@@ -134,10 +181,12 @@ async function setup() {
   const settings = state.track.getSettings();
   state.interval = 1000 / (settings.frameRate || 30);
   for (const name of names) state.captures[name] = new classes[name](state.track);
+  state.captures.steps = new PlainSteps(state.track);
   // Let the camera and every implementation's <video> start.
   await sleep(1000);
   return {
     implementations: names,
+    references: ['steps'],
     userAgent: navigator.userAgent,
     track: {
       label: state.track.label,
@@ -244,7 +293,8 @@ async function photo(name, { calls, warm = 1, settings }) {
  * - `bitmapViaCanvas`: `drawImage(video)` on a canvas, then `createImageBitmap(canvas)` (the old
  *   polyfill's way);
  * - `encodeJpeg` / `encodePng`: `OffscreenCanvas.convertToBlob` of a 640×480 frame (takePhoto's
- *   encoder: JPEG at quality 0.92, or PNG).
+ *   encoder: JPEG at quality 0.92, or PNG);
+ * - `photoCanvasToBlobPng`: the old polyfill's takePhoto steps.
  */
 async function camera({ ms = 3000, calls = 15 }) {
   const video = document.createElement('video');
@@ -312,17 +362,30 @@ async function camera({ ms = 3000, calls = 15 }) {
     context.drawImage(video, 0, 0);
     return createImageBitmap(canvas);
   });
-  const offscreen = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+  const [width, height] = [video.videoWidth, video.videoHeight];
+  const offscreen = new OffscreenCanvas(width, height);
   const offscreenContext = offscreen.getContext('2d');
+  const jpeg = { type: 'image/jpeg', quality: 0.92 };
+  const png = { type: 'image/png' };
   for (const [key, options] of [
-    ['encodeJpeg', { type: 'image/jpeg', quality: 0.92 }],
-    ['encodePng', { type: 'image/png' }],
+    ['encodeJpeg', jpeg],
+    ['encodePng', png],
   ]) {
     result[key] = await timed(() => {
       offscreenContext.drawImage(video, 0, 0);
       return offscreen.convertToBlob(options);
     });
   }
+  // The old polyfill's takePhoto: one <canvas>, resized to the video, drawn on, `toBlob` (PNG).
+  result.photoCanvasToBlobPng = await timed(
+    () =>
+      new Promise((resolve) => {
+        canvas.width = width;
+        canvas.height = height;
+        context.drawImage(video, 0, 0);
+        canvas.toBlob(resolve);
+      }),
+  );
   video.srcObject = null;
   return result;
 }

@@ -162,10 +162,18 @@ async function benchBrowser(name, origin, p, rows) {
       await browser.run(`window.__bench.photo(${JSON.stringify(impl)}, { calls: 0, warm: 2 })`);
     }
 
+    // The plain-JS reference joins the rotation where it means something: it does not wait for
+    // a new frame, so back to back it would only repeat frames.
+    const refs = info.references;
+    for (const ref of refs) {
+      await browser.run(`window.__bench.grab(${JSON.stringify(ref)}, { calls: 0, warm: 10 })`);
+      await browser.run(`window.__bench.photo(${JSON.stringify(ref)}, { calls: 0, warm: 2 })`);
+    }
     for (const mode of ['demand', 'burst']) {
-      const acc = Object.fromEntries(impls.map((i) => [i, { times: [], dups: 0, fails: 0, wall: 0, sizes: new Set() }]));
+      const runs = mode === 'demand' ? [...impls, ...refs] : impls;
+      const acc = Object.fromEntries(runs.map((i) => [i, { times: [], dups: 0, fails: 0, wall: 0, sizes: new Set() }]));
       for (let round = 0; round < p.grabRounds; round += 1) {
-        for (const impl of rotate(impls, round)) {
+        for (const impl of rotate(runs, round)) {
           const options = mode === 'demand'
             ? { calls: p.grabCalls, warm: 2, mode, seed: round + 1 }
             : { ms: p.burstMs, warm: 2, mode };
@@ -178,7 +186,7 @@ async function benchBrowser(name, origin, p, rows) {
           r.sizes.forEach((s) => a.sizes.add(s));
         }
       }
-      for (const impl of impls) {
+      for (const impl of runs) {
         const a = acc[impl];
         put(impl, `grab_${mode}_median_ms`, median(a.times));
         put(impl, `grab_${mode}_p95_ms`, percentile(a.times, 95));
@@ -196,7 +204,11 @@ async function benchBrowser(name, origin, p, rows) {
     }
 
     // takePhoto: each implementation's default, plus ours asked for PNG (what the other two give).
-    const variants = [...impls.map((impl) => [impl, impl, null]), ['ours_png', 'ours', { type: 'image/png' }]];
+    const variants = [
+      ...[...impls, ...refs].map((impl) => [impl, impl, null]),
+      ['ours_png', 'ours', { type: 'image/png' }],
+      ...refs.map((ref) => [`${ref}_png`, ref, { type: 'image/png' }]),
+    ];
     const photos = Object.fromEntries(variants.map(([v]) => [v, { times: [], fails: 0, types: new Set(), sizes: new Set(), bytes: [] }]));
     for (let round = 0; round < p.photoRounds; round += 1) {
       for (const [variant, impl, settings] of rotate(variants, round)) {

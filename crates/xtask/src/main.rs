@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's own build and test driver. Standard library only, so it builds
 //! in seconds on a fresh machine.
 
+mod bench;
 mod demo;
 mod install;
 mod pkg;
@@ -19,6 +20,8 @@ Commands:
                          the main job: build the npm package and serve the demo page (www/,
                          pkg/dist as /pkg/) on http://localhost:8000 until Ctrl-C
   pkg [--debug]          build the npm package into pkg/dist (release: size-optimised)
+  bench [--quick] [--native-only | --browsers-only]
+                         every benchmark side by side with its anchors; writes BENCHMARKS.md
   help                   this text
 ";
 
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
     let outcome = match command {
         "test" => test::run(rest),
         "demo" => demo::serve(rest),
+        "bench" => bench::run(rest),
         "pkg" => {
             install::package_tools().and_then(|()| pkg::build(!rest.iter().any(|a| a == "--debug")))
         }
