@@ -204,25 +204,32 @@ export declare class ImageCapture {
 export interface InstallOptions {
   /** Use this package's implementation for every method, even where the browser has its own. */
   force?: boolean;
+  /**
+   * `false`: keep the browser's methods that `install()` would wrap (WebKit's, which break the
+   * spec in ways callers hit: see the package README) as they are. Default `true`.
+   */
+  wrap?: boolean;
 }
 
 /**
  * What `install()` did to each member of `globalThis.ImageCapture`: `"kept"` the browser's own,
- * or `"supplied"` this package's.
+ * `"wrapped"` the browser's own behind this package's checks (a method known to break the spec;
+ * the browser's function stays reachable as `method[Symbol.for("imagecapture.native")]`), or
+ * `"supplied"` this package's.
  */
 export interface InstallReport {
   ImageCapture: 'kept' | 'supplied';
   track: 'kept' | 'supplied';
-  takePhoto: 'kept' | 'supplied';
-  getPhotoCapabilities: 'kept' | 'supplied';
-  getPhotoSettings: 'kept' | 'supplied';
-  grabFrame: 'kept' | 'supplied';
+  takePhoto: 'kept' | 'wrapped' | 'supplied';
+  getPhotoCapabilities: 'kept' | 'wrapped' | 'supplied';
+  getPhotoSettings: 'kept' | 'wrapped' | 'supplied';
+  grabFrame: 'kept' | 'wrapped' | 'supplied';
 }
 
 /**
  * Makes `globalThis.ImageCapture` work, method by method: a browser method that works is kept,
- * a missing or legacy one is supplied by this package; with no `ImageCapture` at all, this
- * package's class becomes the global. `{ force: true }` installs this package's class for
- * everything.
+ * one known to break the spec is wrapped (`{ wrap: false }` keeps it), a missing or legacy one
+ * is supplied by this package; with no `ImageCapture` at all, this package's class becomes the
+ * global. `{ force: true }` installs this package's class for everything.
  */
 export declare function install(options?: InstallOptions): InstallReport;

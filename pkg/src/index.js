@@ -6,13 +6,14 @@
 // re-creates its object from the track it keeps). The spec's checks, the choice between the
 // browser's own method and ours, the DOMException names: all of it happens in Rust.
 //
-// `install()` puts ImageCapture on `globalThis`, method by method: which method the browser
-// really has is asked of the WebAssembly module (`nativeSupport()`, answered by
-// imagecapture-web), and that answer is the only decision made anywhere.
+// `install()` puts ImageCapture on `globalThis`, method by method: what to do with each method of
+// the browser's own (keep, wrap or supply it) is asked of the WebAssembly module (`installPlan()`,
+// answered by imagecapture-web's `install_plan`), and that answer is the only decision made
+// anywhere.
 
 import init, {
   ImageCapture as WasmImageCapture,
-  nativeSupport,
+  installPlan,
   setPanicListener,
   __wbg_reset_state as resetInstance,
 } from './imagecapture_js.js';
@@ -123,8 +124,6 @@ function settle(failure, call) {
  * the module must never take our own global for the browser's (it would call itself).
  */
 let forceOurs = false;
-/** Set for one construction: the objects behind methods install() supplied (see below). */
-let forceNext = false;
 
 /**
  * `ImageCapture` as the spec defines it: `new ImageCapture(videoTrack)`, `track`, `takePhoto()`,
@@ -138,8 +137,7 @@ export class ImageCapture {
 
   /** @param {MediaStreamTrack} videoTrack */
   constructor(videoTrack) {
-    this.#force = forceOurs || forceNext;
-    forceNext = false;
+    this.#force = forceOurs;
     const before = generation;
     try {
       ensureListener();
@@ -201,6 +199,11 @@ export class ImageCapture {
 
 /** Marks the functions install() puts in place, so a second install() recognises them. */
 const OURS = Symbol.for('imagecapture.polyfill');
+/**
+ * On a method install() wrapped: the browser's own function. The WebAssembly module calls this
+ * one (never the wrapper), and a caller who wants the browser's raw behaviour can too.
+ */
+const NATIVE = Symbol.for('imagecapture.native');
 Object.defineProperty(ImageCapture, OURS, { value: true });
 
 /** Browser ImageCapture object → our ImageCapture for its track, made on first use. */
@@ -211,20 +214,19 @@ function companionOf(native) {
   if (ours === undefined) {
     // `track` is the spec's name; the legacy object of Firefox calls it `videoStreamTrack`.
     const track = Reflect.get(native, 'track') ?? Reflect.get(native, 'videoStreamTrack');
-    // Ours for everything: it only serves the methods the browser lacks, and must not go back
-    // to the browser's object (whose method is this very supplied one).
-    forceNext = true;
-    try {
-      ours = new ImageCapture(track);
-    } finally {
-      forceNext = false;
-    }
+    // It serves the methods install() supplied (ours: the module sees no browser method behind
+    // them) and wrapped (the browser's, reached through NATIVE, behind our checks).
+    ours = new ImageCapture(track);
     companions.set(native, ours);
   }
   return ours;
 }
 
-function supplied(name, Native) {
+/**
+ * A method of ours on the browser's prototype: supplied (`native` undefined), or wrapping the
+ * browser's own `native` function.
+ */
+function patched(name, Native, native) {
   const method = {
     [name](...args) {
       if (!(this instanceof Native)) {
@@ -240,6 +242,7 @@ function supplied(name, Native) {
     },
   }[name];
   Object.defineProperty(method, OURS, { value: true });
+  if (native !== undefined) Object.defineProperty(method, NATIVE, { value: native });
   return method;
 }
 
@@ -249,16 +252,23 @@ let lastReport = null;
  * Puts ImageCapture on `globalThis`, method by method.
  *
  * - No `ImageCapture` at all: ours becomes the global.
- * - A browser `ImageCapture`: each of the four methods the browser does not really have (missing,
- *   or the legacy event-based `takePhoto` of Firefox) is supplied by ours on its prototype;
- *   a working browser method is never replaced. `track` is supplied where the object lacks it.
+ * - A browser `ImageCapture`: each of the four methods is
+ *   - kept where the browser's works;
+ *   - wrapped where the browser's is known to break the spec in ways callers hit (WebKit's: see
+ *     docs/webkit.md): the browser's method still does the work, behind our checks, and stays
+ *     reachable as `ImageCapture.prototype[name][Symbol.for('imagecapture.native')]`;
+ *     `{ wrap: false }` keeps those too;
+ *   - supplied by ours where the browser lacks it (or has the legacy event-based `takePhoto` of
+ *     Firefox).
+ *   `track` is supplied where the object lacks it.
  * - `{ force: true }`: ours becomes the global and uses none of the browser's methods.
  *
- * @param {{ force?: boolean }} [options]
+ * @param {{ force?: boolean, wrap?: boolean }} [options]
  * @returns {import('./index.js').InstallReport} what happened to each member
  */
 export function install(options = {}) {
   const force = Boolean(options?.force);
+  const wrap = options?.wrap !== false;
   const Native = globalThis.ImageCapture;
 
   if (force) {
@@ -278,25 +288,27 @@ export function install(options = {}) {
     return { ...lastReport };
   }
 
-  // A browser ImageCapture: ask the module which of its methods really work.
+  // A browser ImageCapture: ask the module what to do with each of its methods.
   ensureListener();
-  const support = nativeSupport();
+  const plan = installPlan();
   const proto = Native.prototype;
   const result = { ImageCapture: 'kept', track: 'kept' };
   for (const name of Object.keys(METHODS)) {
     const current = proto[name];
     if (typeof current === 'function' && current[OURS]) {
-      result[name] = 'supplied';
-    } else if (support[name]) {
+      // Patched already (by another copy of the package).
+      result[name] = typeof current[NATIVE] === 'function' ? 'wrapped' : 'supplied';
+    } else if (plan[name] === 'kept' || (plan[name] === 'wrapped' && !wrap)) {
       result[name] = 'kept';
     } else {
+      const native = plan[name] === 'wrapped' ? current : undefined;
       Object.defineProperty(proto, name, {
-        value: supplied(name, Native),
+        value: patched(name, Native, native),
         writable: true,
         enumerable: true,
         configurable: true,
       });
-      result[name] = 'supplied';
+      result[name] = native === undefined ? 'supplied' : 'wrapped';
     }
   }
   if (Object.getOwnPropertyDescriptor(proto, 'track')?.get?.[OURS]) {

@@ -2,7 +2,7 @@
 // developer would, and runs cases on request from node (`__harness.run(name)`), each answering
 // `{ ok: true }` or `{ ok: false, message }`.
 
-import { plan, Failure } from './cases.js';
+import { plan, prepareBrowser, Failure } from './cases.js';
 
 const params = new URLSearchParams(location.search);
 const browser = params.get('browser');
@@ -22,7 +22,9 @@ const ctx = { browser, camera };
 
 async function setup() {
   if (!scenario) throw new Error(`no scenario ${params.get('scenario')} for ${browser}`);
-  // What the browser had before the package loads (and before anything is patched).
+  // The browser's shape (Safari 18.x: no grabFrame), then the scenario's own preparation; then
+  // what the browser had before the package loads (and before anything is patched).
+  prepareBrowser(browser);
   scenario.prepare?.();
   const Native = globalThis.ImageCapture;
   ctx.original = {

@@ -12,7 +12,10 @@ import { serve } from './server.js';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
-/** Registers the tests of `browserName` (`chromium` or `firefox`). */
+/**
+ * Registers the tests of `browserName` (`chromium`, `firefox` or a WebKit shape: see
+ * browsers.js), at the top level of a test file or inside a `describe`.
+ */
 export function suite(browserName) {
   if (!existsSync(DIST)) {
     test('the package is built (pkg/dist/index.js)', () => {
@@ -45,15 +48,29 @@ export function suite(browserName) {
         browser = await browserFor(scenario);
         const query = new URLSearchParams({ scenario: scenario.id, browser: browserName });
         await browser.open(`${server.origin}/test/page.html?${query}`);
-        await browser.run('window.__harness.ready');
+        // The page's module script may not have run yet when the driver reports the page
+        // loaded (WebKit, on a busy machine): wait for it, up to 30 s.
+        await browser.run(`(async () => {
+          for (let i = 0; i < 600 && !window.__harness; i += 1) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          return window.__harness.ready;
+        })()`);
       });
       for (const testCase of scenario.cases) {
         test(testCase.name, async () => {
-          const outcome = await browser.run(`window.__harness.run(${JSON.stringify(testCase.name)})`);
-          if (!outcome.ok) {
+          const withLogs = (message) => {
             const logs = browser.logs.slice(-20).join('\n');
-            assert.fail(`${outcome.message}${logs ? `\n--- browser log ---\n${logs}` : ''}`);
+            return `${message}${logs ? `\n--- browser log ---\n${logs}` : ''}`;
+          };
+          let outcome;
+          try {
+            outcome = await browser.run(`window.__harness.run(${JSON.stringify(testCase.name)})`);
+          } catch (error) {
+            // The driver's own failure (a crashed page, say): the browser's log says more.
+            assert.fail(withLogs(error.message));
           }
+          if (!outcome.ok) assert.fail(withLogs(outcome.message));
         });
       }
     });

@@ -9,8 +9,9 @@
 //!   promises that always settle, resolving with a `Blob`, plain dictionaries (absent members
 //!   left out), an `ImageBitmap` that is the caller's to close; rejecting with real
 //!   `DOMException`s of the spec's names, or a `TypeError` for what WebIDL rejects.
-//! - `nativeSupport()`: which of the four methods the browser really has (the one place the
-//!   package decides that is [`imagecapture_web::browser_has`]).
+//! - `installPlan()`: what `install()` does with each method of the browser's own
+//!   `ImageCapture` — keep, wrap or supply it (the one place the package decides that is
+//!   [`imagecapture_web::install_plan`]).
 //!
 //! The package's `pkg/src/index.js` wraps the class in a small shell that survives a panic (see
 //! the `panic` module) and implements `install()`. `cargo xtask pkg` builds it all.
@@ -26,7 +27,7 @@ use std::rc::Rc;
 
 use imagecapture_core::{Error, ImageCaptureTrait};
 use imagecapture_web::error::to_js;
-use imagecapture_web::{ImageCaptureOptions, Method, browser_has};
+use imagecapture_web::{ImageCaptureOptions, Method};
 use js_sys::{Object, Promise, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -135,21 +136,23 @@ impl JsImageCapture {
     }
 }
 
-/// Which of the four methods the browser's own `ImageCapture` really has: `{ takePhoto,
-/// getPhotoCapabilities, getPhotoSettings, grabFrame }`, each a boolean. A method of a legacy
-/// object (Firefox's event-based `ImageCapture`) does not count.
-#[wasm_bindgen(js_name = nativeSupport)]
-pub fn native_support() -> Object {
-    let support = Object::new();
+/// What the package's `install()` does with each of the four methods of the browser's own
+/// `ImageCapture`: `{ takePhoto, getPhotoCapabilities, getPhotoSettings, grabFrame }`, each
+/// `"kept"` (the browser's, untouched), `"wrapped"` (the browser's, behind our checks: a method
+/// known to break the spec in ways callers hit) or `"supplied"` (ours: the browser has none, or
+/// only a legacy one). The one place this is decided is [`imagecapture_web::install_plan`].
+#[wasm_bindgen(js_name = installPlan)]
+pub fn install_plan() -> Object {
+    let plan = Object::new();
     for method in Method::ALL {
         // Setting a property on a fresh plain object cannot fail.
         let _ = Reflect::set(
-            &support,
+            &plan,
             &JsValue::from_str(method.js_name()),
-            &JsValue::from_bool(browser_has(method)),
+            &JsValue::from_str(imagecapture_web::install_plan(method).reported()),
         );
     }
-    support
+    plan
 }
 
 /// A promise rejected with `error` as JavaScript sees it.

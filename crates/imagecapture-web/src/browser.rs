@@ -6,6 +6,11 @@
 //! on `ImageCapture.prototype`, and a method that does not return a promise counts as absent.
 //! The browser's object is reached through `Reflect` rather than web-sys, whose `ImageCapture`
 //! is behind `web_sys_unstable_apis` and assumes every method exists.
+//!
+//! This module is also the one place that decides what the npm package's `install()` does with
+//! each method ([`install_plan`]): keep the browser's, wrap it, or supply ours. A method
+//! `install()` wrapped is still the browser's: the wrapper carries the browser's function under
+//! `Symbol.for("imagecapture.native")`, and every lookup here sees through it.
 
 use std::cell::{Cell, OnceCell};
 
@@ -78,6 +83,22 @@ fn is_ours(value: &JsValue) -> bool {
     Reflect::get(value, &mark).is_ok_and(|m| m.is_truthy())
 }
 
+/// The browser's own function behind `value`, a method read off an `ImageCapture` object or
+/// prototype: `value` itself when it is a function of the browser's, the function a wrapper of
+/// ours carries under `Symbol.for("imagecapture.native")` when `install()` wrapped it, and
+/// `None` for a method ours supplies (or anything that is not a function).
+fn native_function(value: JsValue) -> Option<Function> {
+    if !is_ours(&value) {
+        return value.dyn_into::<Function>().ok();
+    }
+    let native = js_sys::Symbol::for_("imagecapture.native");
+    Reflect::get(&value, &native)
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()
+        .filter(|f| !is_ours(f))
+}
+
 /// The browser's `ImageCapture` constructor, if it has one.
 fn constructor() -> Option<Function> {
     BROWSER_CONSTRUCTOR.with(|cell| {
@@ -93,7 +114,7 @@ fn constructor() -> Option<Function> {
 }
 
 /// Whether the browser's own `ImageCapture` has `method` (and is not the legacy event-based
-/// object).
+/// object). A method `install()` wrapped counts: the browser's function is still behind it.
 pub fn browser_has(method: Method) -> bool {
     let Some(prototype) = constructor().and_then(|c| Reflect::get(&c, &"prototype".into()).ok())
     else {
@@ -103,7 +124,95 @@ pub fn browser_has(method: Method) -> bool {
         return false;
     }
     Reflect::get(&prototype, &method.js_name().into())
-        .is_ok_and(|f| f.is_function() && !is_ours(&f))
+        .ok()
+        .and_then(native_function)
+        .is_some()
+}
+
+/// What the npm package's `install()` does with one method of the browser's `ImageCapture`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Install {
+    /// The browser's method stays on the prototype, untouched.
+    Keep,
+    /// The browser's method still does the work, behind ours: our checks first (the track's
+    /// state, settings against the capabilities), the spec's outcome after (error names,
+    /// complete dictionaries, photos of the size asked for, a bounded wait). For a browser
+    /// method known to break the spec in a way callers hit; see [`known_faults`].
+    Wrap,
+    /// The browser has no such method (or only a legacy one): ours.
+    Supply,
+}
+
+impl Install {
+    /// The word `install()` reports: `"kept"`, `"wrapped"` or `"supplied"`.
+    pub const fn reported(self) -> &'static str {
+        match self {
+            Self::Keep => "kept",
+            Self::Wrap => "wrapped",
+            Self::Supply => "supplied",
+        }
+    }
+}
+
+/// What `install()` does with `method`, the one rule (docs/webkit.md):
+///
+/// - the browser lacks it (or has only a legacy one): [`Install::Supply`];
+/// - the browser's method is known to break the spec in a way callers hit
+///   ([`known_faults`] is not empty): [`Install::Wrap`];
+/// - otherwise: [`Install::Keep`]. A working method of the browser is never replaced.
+pub fn install_plan(method: Method) -> Install {
+    if !browser_has(method) {
+        Install::Supply
+    } else if known_faults(method).is_empty() {
+        Install::Keep
+    } else {
+        Install::Wrap
+    }
+}
+
+/// Where the browser's own `method` is known to break the spec in a way callers hit, one line
+/// each, as measured by this project's tests (docs/webkit.md lists each with its test). Empty
+/// where nothing is known, or where the browser lacks the method.
+///
+/// Known only for WebKit's `ImageCapture` (Safari 18.4+, WebKitGTK with its `ImageCapture`
+/// feature), recognised by `navigator.vendor`: a fault can only be seen by calling the method
+/// with a camera, which `install()` cannot do. Chrome's methods are kept.
+pub fn known_faults(method: Method) -> &'static [&'static str] {
+    if !browser_has(method) || !is_webkit() {
+        return &[];
+    }
+    match method {
+        Method::TakePhoto => &[
+            "resolves on a disabled track, with a live picture",
+            "ignores imageWidth and imageHeight (a photo of some other size)",
+            "never rejects NotSupportedError: out-of-range sizes, redEyeReduction and \
+             fillLightMode it does not offer all resolve",
+            "rejects OperationError, not UnknownError, when the track ends during the call",
+        ],
+        Method::GrabFrame => &[
+            "resolves on a disabled track, with a live picture",
+            "rejects OperationError, not UnknownError, when the track ends during the call",
+        ],
+        Method::GetPhotoCapabilities => &[
+            "resolves on a disabled track",
+            "leaves out redEyeReduction and fillLightMode",
+            "rejects UnknownError, not OperationError, for a track that is not a camera's",
+        ],
+        Method::GetPhotoSettings => &[
+            "resolves on a disabled track",
+            "leaves out redEyeReduction",
+            "rejects UnknownError, not OperationError, for a track that is not a camera's",
+        ],
+    }
+}
+
+/// Whether the page runs in WebKit (Safari, any browser on iOS, WebKitGTK, WPE).
+fn is_webkit() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| Reflect::get(&n, &"vendor".into()).ok())
+        .and_then(|v| v.as_string())
+        .is_some_and(|vendor| vendor == "Apple Computer, Inc.")
 }
 
 /// `new ImageCapture(track)` of the browser; `None` when it has none or it throws.
@@ -112,10 +221,11 @@ pub(crate) fn construct(track: &web_sys::MediaStreamTrack) -> Option<JsValue> {
     Reflect::construct(&constructor, &Array::of1(track)).ok()
 }
 
-/// Calls the browser's `method` on `object` and awaits its promise. `Ok(None)` when the method
-/// is missing, returns something that is not a promise (a legacy object), or rejects without
-/// a reason (Chrome's `grabFrame` rejects with `undefined` now and then, e.g. on the first
-/// frames of a track): the caller then uses its own implementation for this call.
+/// Calls the browser's `method` on `object` (its own function, also where `install()` wrapped
+/// it) and awaits its promise. `Ok(None)` when the method is missing or ours, returns
+/// something that is not a promise (a legacy object), or rejects without a reason (Chrome's
+/// `grabFrame` rejects with `undefined` now and then, e.g. on the first frames of a track):
+/// the caller then uses its own implementation for this call.
 ///
 /// # Errors
 /// The browser's rejection, mapped.
@@ -126,7 +236,7 @@ pub(crate) async fn call(
 ) -> Result<Option<JsValue>> {
     let Some(function) = Reflect::get(object, &method.js_name().into())
         .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(native_function)
     else {
         return Ok(None);
     };

@@ -57,7 +57,15 @@ impl ImageCaptureOptions {
 ///   another is pending): concurrent grabs all settle, each with its own frame;
 /// - a browser method that rejects without a reason (Chrome's `grabFrame` does, now and then,
 ///   with `undefined`) is retried with ours;
+/// - the browser's photo capabilities are completed where it leaves members out (WebKit gives
+///   only the sizes): `redEyeReduction` `"never"`, and on a track with a torch `fillLightMode`
+///   `["off", "flash"]`, the flash then being the torch lit around the browser's photo;
+/// - failures under way are the spec's names: `UnknownError` for `takePhoto`/`grabFrame`,
+///   `OperationError` for the other two (WebKit rejects `OperationError` for a grab cut short);
 /// - every call is bounded ([`FRAME_TIMEOUT`], [`PHOTO_TIMEOUT`]).
+///
+/// This is also what the npm package's `install()` puts around a browser method it wraps
+/// (see [`install_plan`](crate::install_plan)).
 ///
 /// Ours: frames come from one hidden `<video>` playing the track (see `source.rs`), created at
 /// the first `grab_frame`/`take_photo` and released when the track ends or this is dropped.
@@ -169,10 +177,7 @@ impl ImageCapture {
             // Photos are scaled to any size in between.
             MediaSettingsRange::new(f64::from(min), f64::from(max), 1.0)
         };
-        let has_torch = capabilities
-            .torch
-            .as_ref()
-            .is_some_and(|values| values.contains(&true));
+        let has_torch = self.has_torch();
         Ok(PhotoCapabilities {
             red_eye_reduction: Some(RedEyeReduction::Never),
             image_height: Some(range(capabilities.height, height)),
@@ -216,7 +221,8 @@ impl ImageCapture {
 
     // The browser's.
 
-    async fn browser_photo_capabilities(
+    /// The browser's own photo capabilities, as it gives them; `None` when its call fell back.
+    async fn browser_photo_capabilities_as_given(
         &self,
         object: &JsValue,
     ) -> Result<Option<PhotoCapabilities>> {
@@ -225,37 +231,97 @@ impl ImageCapture {
         else {
             return Ok(None);
         };
-        let mut capabilities: PhotoCapabilities =
-            dictionary::from_js(&dictionary::plain_copy(&value, &PHOTO_KEYS).into());
-        // Chrome leaves `fillLightMode` out when the camera has no flash: that is no mode.
-        capabilities.fill_light_mode.get_or_insert_with(Vec::new);
-        Ok(Some(capabilities))
+        Ok(Some(dictionary::from_js(
+            &dictionary::plain_copy(&value, &PHOTO_KEYS).into(),
+        )))
     }
 
+    /// The browser's photo capabilities completed where it leaves members out (Chrome leaves
+    /// out `fillLightMode` on a camera without a flash, WebKit gives only the sizes):
+    ///
+    /// - no `redEyeReduction`: `"never"`, nothing a page can control;
+    /// - no `fillLightMode`: no mode;
+    /// - on a track with a torch, where the browser offers no flash: `"off"` and `"flash"` are
+    ///   added, the flash being ours (the torch, lit around the browser's photo, see
+    ///   [`Self::browser_take_photo`]).
+    fn completed(&self, mut capabilities: PhotoCapabilities) -> PhotoCapabilities {
+        capabilities
+            .red_eye_reduction
+            .get_or_insert(RedEyeReduction::Never);
+        let browser_flash = capabilities
+            .fill_light_mode
+            .as_ref()
+            .is_some_and(|modes| modes.contains(&FillLightMode::Flash));
+        let modes = capabilities.fill_light_mode.get_or_insert_with(Vec::new);
+        if !browser_flash && self.has_torch() {
+            for mode in [FillLightMode::Off, FillLightMode::Flash] {
+                if !modes.contains(&mode) {
+                    modes.push(mode);
+                }
+            }
+        }
+        capabilities
+    }
+
+    fn has_torch(&self) -> bool {
+        self.track
+            .get_capabilities()
+            .torch
+            .as_ref()
+            .is_some_and(|values| values.contains(&true))
+    }
+
+    async fn browser_photo_capabilities(
+        &self,
+        object: &JsValue,
+    ) -> Result<Option<PhotoCapabilities>> {
+        let given = self.browser_photo_capabilities_as_given(object).await?;
+        Ok(given.map(|c| self.completed(c)))
+    }
+
+    /// The browser's photo, after our checks, brought to what `settings` asked for.
     async fn browser_take_photo(
         &self,
         object: &JsValue,
         settings: &PhotoSettings,
     ) -> Result<Option<Blob>> {
         // The browser's own capabilities decide what is supported, as the browser would (and
-        // where it would not: Chromium takes `fillLightMode: "flash"` without a flash).
-        let capabilities = if browser::browser_has(Method::GetPhotoCapabilities) {
-            self.browser_photo_capabilities(object).await?
+        // where it would not: Chromium takes `fillLightMode: "flash"` without a flash, WebKit
+        // takes any size and any setting).
+        let given = if browser::browser_has(Method::GetPhotoCapabilities) {
+            self.browser_photo_capabilities_as_given(object).await?
         } else {
             None
         };
-        let capabilities = match capabilities {
-            Some(c) => c,
+        let browser_flash = given.as_ref().is_some_and(|c| {
+            c.fill_light_mode
+                .as_ref()
+                .is_some_and(|modes| modes.contains(&FillLightMode::Flash))
+        });
+        let capabilities = match given {
+            Some(c) => self.completed(c),
             None => self.our_photo_capabilities()?,
         };
         let plan = plan_photo(settings, &capabilities, self.current_size()?)?;
+        // A flash the browser does not offer is ours: the torch, lit for the browser's photo.
+        let our_flash = plan.fill_light_mode == Some(FillLightMode::Flash) && !browser_flash;
         // The extensions are ours; the browser's dictionary has no such members.
         let browser_settings = PhotoSettings {
             mime_type: None,
             quality: None,
+            fill_light_mode: if our_flash {
+                None
+            } else {
+                settings.fill_light_mode
+            },
             ..settings.clone()
         };
         let args = Array::of1(&dictionary::to_js(&browser_settings)?);
+        let _torch = if our_flash {
+            Some(Torch::light(&self.track).await?)
+        } else {
+            None
+        };
         let Some(value) = browser::call(object, Method::TakePhoto, &args).await? else {
             return Ok(None);
         };
@@ -304,12 +370,13 @@ impl ImageCaptureTrait for ImageCapture {
                 "takePhoto",
                 self.browser_take_photo(object, settings),
             )
-            .await?;
+            .await
+            .map_err(as_failure)?;
             if let Some(photo) = taken {
                 return Ok(photo);
             }
         }
-        self.our_take_photo(settings).await
+        self.our_take_photo(settings).await.map_err(as_failure)
     }
 
     async fn get_photo_capabilities(&self) -> Result<PhotoCapabilities> {
@@ -342,9 +409,11 @@ impl ImageCaptureTrait for ImageCapture {
             .await
             .map_err(|e| e.renamed_unless_state())?;
             if let Some(value) = got {
-                return Ok(dictionary::from_js(
-                    &dictionary::plain_copy(&value, &PHOTO_KEYS).into(),
-                ));
+                let mut settings: PhotoSettings =
+                    dictionary::from_js(&dictionary::plain_copy(&value, &PHOTO_KEYS).into());
+                // WebKit leaves it out: no red-eye reduction it was asked for (as ours).
+                settings.red_eye_reduction.get_or_insert(false);
+                return Ok(settings);
             }
         }
         let (width, height) = self
@@ -369,7 +438,8 @@ impl ImageCaptureTrait for ImageCapture {
                     "grabFrame",
                     browser::call(object, Method::GrabFrame, &Array::new()),
                 ))
-                .await?;
+                .await
+                .map_err(as_failure)?;
             if let Some(value) = grabbed {
                 return value
                     .dyn_into::<web_sys::ImageBitmap>()
@@ -379,7 +449,21 @@ impl ImageCaptureTrait for ImageCapture {
                     });
             }
         }
-        self.our_grab_frame().await
+        self.our_grab_frame().await.map_err(as_failure)
+    }
+}
+
+/// For `takePhoto`/`grabFrame`: a failure under way is `UnknownError` (the spec's name for it;
+/// WebKit rejects `OperationError` when the track ends meanwhile). The errors the spec gives
+/// names of their own — the track's state, unsupported settings, WebIDL's `TypeError` — stay.
+fn as_failure(error: Error) -> Error {
+    use imagecapture_core::ErrorName;
+    match error.name() {
+        ErrorName::InvalidState
+        | ErrorName::NotSupported
+        | ErrorName::Type
+        | ErrorName::Unknown => error,
+        _ => error.renamed(ErrorName::Unknown),
     }
 }
 

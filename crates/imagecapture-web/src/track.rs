@@ -1,8 +1,9 @@
 //! `MediaStreamTrack` over the browser's own track object.
 
+use imagecapture_core::controls::{Control, resolve_controls};
 use imagecapture_core::{
-    Error, MediaStreamTrackTrait, MediaTrackCapabilities, MediaTrackConstraints,
-    MediaTrackSettings, ReadyState, Result, TrackKind,
+    Error, ErrorName, MediaStreamTrackTrait, MediaTrackCapabilities, MediaTrackConstraints,
+    MediaTrackSettings, MediaTrackSupportedConstraints, ReadyState, Result, TrackKind,
 };
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -50,6 +51,40 @@ impl MediaStreamTrack {
         let settings = self.get_settings();
         Some((settings.width?, settings.height?)).filter(|&(w, h)| w > 0 && h > 0)
     }
+
+    /// `OverconstrainedError` naming the first image-capture control that the basic set of
+    /// `constraints` requires (`exact`, `min`, `max`) while the camera lacks it, among the
+    /// controls the browser knows (`getSupportedConstraints()`): the spec's rule, and
+    /// Chrome's. WebKit resolves such a call and leaves the track as it was, so an app would
+    /// take the control for applied (docs/webkit.md). Anything else is the browser's to decide.
+    fn check_required_controls(&self, constraints: &MediaTrackConstraints) -> Result<()> {
+        let capabilities = self.get_capabilities();
+        let basic = MediaTrackConstraints {
+            basic: constraints.basic.clone(),
+            advanced: None,
+        };
+        let Err(error) = resolve_controls(&basic, &capabilities, &self.get_settings()) else {
+            return Ok(());
+        };
+        let lacking = error.name() == ErrorName::Overconstrained
+            && error
+                .constraint()
+                .and_then(Control::from_name)
+                .is_some_and(|control| {
+                    control.capability_in(&capabilities).is_none()
+                        && control.is_supported_in(&supported_constraints())
+                });
+        if lacking { Err(error) } else { Ok(()) }
+    }
+}
+
+/// `navigator.mediaDevices.getSupportedConstraints()`, empty where there is none.
+fn supported_constraints() -> MediaTrackSupportedConstraints {
+    web_sys::window()
+        .and_then(|w| w.navigator().media_devices().ok())
+        .map_or_else(Default::default, |devices| {
+            dictionary::from_js(&devices.get_supported_constraints().into())
+        })
 }
 
 impl From<web_sys::MediaStreamTrack> for MediaStreamTrack {
@@ -131,6 +166,7 @@ impl MediaStreamTrackTrait for MediaStreamTrack {
     }
 
     async fn apply_constraints(&self, constraints: &MediaTrackConstraints) -> Result<()> {
+        self.check_required_controls(constraints)?;
         let js = dictionary::to_js(constraints)?;
         let promise = self
             .raw

@@ -34,8 +34,22 @@ fn every_error_becomes_a_real_dom_exception_or_type_error_and_comes_back() {
         );
         match name {
             ErrorName::Type => assert!(js.is_instance_of::<js_sys::TypeError>()),
-            // Chrome's OverconstrainedError is a DOMException; Firefox has no constructor, and
-            // gets a DOMException named OverconstrainedError.
+            // Made with the browser's own constructor where there is one: a DOMException in
+            // Chrome, an Error in WebKit (whose OverconstrainedError is no DOMException, as its
+            // own applyConstraints rejections). Firefox has no constructor, and gets a
+            // DOMException named OverconstrainedError.
+            ErrorName::Overconstrained => {
+                let own = Reflect::get(&js_sys::global(), &"OverconstrainedError".into()).unwrap();
+                if let Some(own) = own.dyn_ref::<js_sys::Function>() {
+                    assert!(
+                        JsValue::from(Reflect::get_prototype_of(&js).unwrap())
+                            == Reflect::get(own, &"prototype".into()).unwrap(),
+                        "not the browser's own OverconstrainedError"
+                    );
+                } else {
+                    assert!(js.is_instance_of::<web_sys::DomException>());
+                }
+            }
             _ => assert!(
                 js.is_instance_of::<web_sys::DomException>(),
                 "{name} is not a DOMException"

@@ -7,6 +7,7 @@ mod install;
 mod pkg;
 mod run;
 mod test;
+mod webkit;
 
 use std::process::ExitCode;
 

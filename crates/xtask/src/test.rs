@@ -95,8 +95,11 @@ fn browsers() -> Result<(), String> {
     ])?;
     conformance_in_browsers()?;
     pkg::build(true)?;
-    run::command("npm", &["--prefix", "pkg", "test"], &[])?;
-    crate::demo::e2e()
+    // Chromium and Firefox here; WebKit's package tests run in webkit::test(), after its install.
+    run::command("npm", &["--prefix", "pkg", "run", "test:chromium"], &[])?;
+    run::command("npm", &["--prefix", "pkg", "run", "test:firefox"], &[])?;
+    crate::demo::e2e()?;
+    crate::webkit::test()
 }
 
 /// `cargo doc --no-deps` of `selection`, with every rustdoc warning an error.

@@ -10,11 +10,18 @@
 //! What differs between browsers is learnt at run time from the browser itself (its raw APIs,
 //! not this crate's), so a bug of ours cannot excuse itself as a browser trait.
 //!
+//! **A browser of another shape.** Built with `IMAGECAPTURE_CONFORMANCE_REMOVE=grabFrame` (a
+//! comma-separated list of methods), every test first deletes those methods from the browser's
+//! `ImageCapture.prototype`, before it makes any `ImageCapture`: WebKit's own ImageCapture then
+//! has the shape of Safari 18.x, and `own` runs it as such (the web crate looks each method up
+//! on the prototype at every call). `cargo xtask test` builds it so for its `webkit-partial`
+//! target (crates/xtask/src/webkit.rs).
+//!
 //! Run (see tests/conformance/webdriver.json for the fake-camera settings):
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 //! WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/conformance/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver
 //! cargo test --target wasm32-unknown-unknown -p imagecapture-conformance --test web`
-//! (or `GECKODRIVER=~/.cargo/bin/geckodriver` for Firefox).
+//! (or `GECKODRIVER=~/.cargo/bin/geckodriver` for Firefox; WebKit: see crates/xtask/src/webkit.rs).
 
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -50,6 +57,27 @@ enum Mode {
     ForcedPolling,
 }
 
+/// The methods this build removes from the browser's `ImageCapture.prototype` (see the top).
+const REMOVED_METHODS: Option<&str> = option_env!("IMAGECAPTURE_CONFORMANCE_REMOVE");
+
+/// Gives the browser's `ImageCapture` the shape this build runs it in: removes the methods of
+/// [`REMOVED_METHODS`] from its prototype. Before anything else in every test (idempotent).
+fn shape_the_browser() {
+    let Some(methods) = REMOVED_METHODS else {
+        return;
+    };
+    let prototype = Reflect::get(&js_sys::global(), &"ImageCapture".into())
+        .and_then(|c| Reflect::get(&c, &"prototype".into()))
+        .expect("IMAGECAPTURE_CONFORMANCE_REMOVE, but the browser has no ImageCapture");
+    for method in methods.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+        Reflect::delete_property(prototype.unchecked_ref::<Object>(), &method.into()).unwrap();
+        assert!(
+            !Reflect::has(&prototype, &method.into()).unwrap(),
+            "ImageCapture.prototype.{method} is still there"
+        );
+    }
+}
+
 /// What the browser's camera does, read once per page from the browser's raw APIs.
 #[derive(Debug, Clone)]
 struct Camera {
@@ -57,6 +85,10 @@ struct Camera {
     own_photo_type: Option<String>,
     /// `applyConstraints({width: {exact: other_width}})` changes the settings' width.
     resizes_on_apply: bool,
+    /// ... and the camera's frames too, as a `<video>` playing the track shows them. WebKit's
+    /// mock camera changes only the settings: the browser's own `grabFrame` then keeps handing
+    /// out frames of the old size (ours scales them to the settings' size).
+    frames_follow_apply: bool,
     /// `applyConstraints({width: {exact: 99999}})` rejects.
     apply_rejects_impossible: bool,
     other_width: u32,
@@ -137,6 +169,7 @@ async fn learn_camera() -> Camera {
         .await
         .is_ok()
         && width(&track) == other_width;
+    let frames_follow_apply = resizes_on_apply && video_width_becomes(&track, other_width).await;
     let apply_rejects_impossible =
         js(track.apply_constraints_with_constraints(&exact_width(99_999)))
             .await
@@ -145,9 +178,52 @@ async fn learn_camera() -> Camera {
     Camera {
         own_photo_type,
         resizes_on_apply,
+        frames_follow_apply,
         apply_rejects_impossible,
         other_width,
     }
+}
+
+/// Whether a `<video>` playing `track` shows frames `width` wide within 2 s.
+async fn video_width_becomes(track: &web_sys::MediaStreamTrack, width: u32) -> bool {
+    let call = |target: &JsValue, method: &str, args: &js_sys::Array| {
+        Reflect::get(target, &method.into())
+            .and_then(|f| Reflect::apply(f.unchecked_ref::<js_sys::Function>(), target, args))
+    };
+    let document = get(&js_sys::global(), "document");
+    let video = call(
+        &document,
+        "createElement",
+        &js_sys::Array::of1(&"video".into()),
+    )
+    .expect("document.createElement('video')");
+    let stream = web_sys::MediaStream::new_with_tracks(&js_sys::Array::of1(track))
+        .expect("new MediaStream([track])");
+    Reflect::set(&video, &"muted".into(), &JsValue::TRUE).unwrap();
+    Reflect::set(&video, &"srcObject".into(), &stream).unwrap();
+    if let Ok(playing) = call(&video, "play", &js_sys::Array::new()) {
+        let _ = JsFuture::from(playing.unchecked_into::<Promise>()).await;
+    }
+    let mut seen = 0.0;
+    for _ in 0..40 {
+        seen = get(&video, "videoWidth").as_f64().unwrap_or(0.0);
+        if seen == f64::from(width) {
+            break;
+        }
+        sleep_ms(50).await;
+    }
+    Reflect::set(&video, &"srcObject".into(), &JsValue::NULL).unwrap();
+    seen == f64::from(width)
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
 }
 
 async fn camera() -> Camera {
@@ -211,6 +287,7 @@ struct WebHarness {
 
 impl WebHarness {
     async fn new(mode: Mode) -> Self {
+        shape_the_browser();
         stop_leftover_tracks();
         set_force_polyfill(mode != Mode::Own);
         imagecapture_web::testing::limit_frame_apis(match mode {
@@ -220,6 +297,7 @@ impl WebHarness {
         });
         let camera = camera().await;
         let own_photo = mode == Mode::Own && browser_has(Method::TakePhoto);
+        let own_grab = mode == Mode::Own && browser_has(Method::GrabFrame);
         Self {
             devices: Devices(MediaDevices::new()),
             expectations: Expectations {
@@ -231,7 +309,10 @@ impl WebHarness {
                 },
                 // The browser's photo is re-encoded when another type is asked for.
                 png_extension: true,
-                resizes_on_apply: camera.resizes_on_apply,
+                // The browser's own grabFrame hands out the camera's frames as they are: grabs
+                // follow an applied size only where the camera's frames do. Ours scale.
+                resizes_on_apply: camera.resizes_on_apply
+                    && (camera.frames_follow_apply || !own_grab),
                 other_width: camera.other_width,
                 apply_rejects_impossible: camera.apply_rejects_impossible,
             },
@@ -300,6 +381,7 @@ for_each_case!(web_suite);
 /// The `own` runs use the browser's methods exactly where it has them, and `forced` never.
 #[wasm_bindgen_test]
 async fn own_and_forced_pick_the_methods_they_say() {
+    shape_the_browser();
     let stream = MediaDevices::new()
         .get_user_media(&MediaStreamConstraints::video())
         .await
