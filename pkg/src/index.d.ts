@@ -164,6 +164,22 @@ declare global {
 // ---------------------------------------------------------------------------------------------
 // ImageCapture
 
+/** This package's options for one `ImageCapture` (not the spec's; the spec has none). */
+export interface ImageCaptureOptions {
+  /**
+   * Digital zoom, pan and tilt, for cameras without a zoom of their own (Firefox's, most
+   * webcams). The track then offers `zoom` (1–4, step 0.1), and `pan`/`tilt` (±648000
+   * arc-seconds, step 3600) where it lacks them too, through its own `getCapabilities()`,
+   * `getSettings()`, `getConstraints()` and `applyConstraints()` (the spec's names and rules:
+   * `OverconstrainedError` for a required value out of range, ideals clamped and snapped,
+   * `advanced` sets in order), and `grabFrame()` and `takePhoto()` deliver the shown part,
+   * scaled to the full size. The same app code thus drives a real PTZ camera or the emulation.
+   * A camera with its own zoom is left as it is. Default: `false`, or `true` after
+   * `install({ digitalZoom: true })`.
+   */
+  digitalZoom?: boolean;
+}
+
 /**
  * Stills and frames from a video track. Uses the browser's own method where it has a working
  * one, this package's implementation otherwise.
@@ -173,7 +189,7 @@ export declare class ImageCapture {
    * @throws {TypeError} when `videoTrack` is not a `MediaStreamTrack`.
    * @throws {DOMException} `NotSupportedError` when `videoTrack.kind` is not `"video"`.
    */
-  constructor(videoTrack: MediaStreamTrack);
+  constructor(videoTrack: MediaStreamTrack, options?: ImageCaptureOptions);
 
   /** The very track passed to the constructor. */
   readonly track: MediaStreamTrack;
@@ -209,6 +225,12 @@ export interface InstallOptions {
    * spec in ways callers hit: see the package README) as they are. Default `true`.
    */
   wrap?: boolean;
+  /**
+   * Digital zoom for every `ImageCapture` made from now on (see {@link ImageCaptureOptions}).
+   * Where the browser has its own `ImageCapture`, this package's class becomes the global, with
+   * the browser's methods behind it.
+   */
+  digitalZoom?: boolean;
 }
 
 /**

@@ -126,23 +126,41 @@ function settle(failure, call) {
 let forceOurs = false;
 
 /**
+ * Whether new ImageCapture objects turn digital zoom on by default: `install({ digitalZoom:
+ * true })` sets it; `new ImageCapture(track, { digitalZoom })` decides per object.
+ */
+let digitalZoomByDefault = false;
+
+/**
  * `ImageCapture` as the spec defines it: `new ImageCapture(videoTrack)`, `track`, `takePhoto()`,
  * `getPhotoCapabilities()`, `getPhotoSettings()`, `grabFrame()`.
+ *
+ * The second argument is this package's, not the spec's: `{ digitalZoom: true }` gives a track
+ * whose camera has no zoom a digital zoom (and pan/tilt where it lacks them), offered by the
+ * track's `getCapabilities()`/`getSettings()`/`applyConstraints()` under the spec's names, and
+ * shown by `grabFrame()` and `takePhoto()`.
  */
 export class ImageCapture {
   #track;
   #inner;
   #generation;
-  #force;
+  #options;
 
-  /** @param {MediaStreamTrack} videoTrack */
-  constructor(videoTrack) {
-    this.#force = forceOurs;
+  /**
+   * @param {MediaStreamTrack} videoTrack
+   * @param {import('./index.js').ImageCaptureOptions} [options]
+   */
+  constructor(videoTrack, options = undefined) {
+    const digitalZoom = options?.digitalZoom;
+    this.#options = {
+      forcePolyfill: forceOurs,
+      digitalZoom: digitalZoom === undefined ? digitalZoomByDefault : Boolean(digitalZoom),
+    };
     const before = generation;
     try {
       ensureListener();
       // Throws the spec's TypeError / NotSupportedError for a bad argument.
-      this.#inner = new WasmImageCapture(videoTrack, this.#force);
+      this.#inner = new WasmImageCapture(videoTrack, this.#options);
     } catch (error) {
       throw asRejection(error, 'OperationError', before);
     }
@@ -154,7 +172,7 @@ export class ImageCapture {
   #object() {
     if (this.#generation !== generation) {
       ensureListener();
-      this.#inner = new WasmImageCapture(this.#track, this.#force);
+      this.#inner = new WasmImageCapture(this.#track, this.#options);
       this.#generation = generation;
     }
     return this.#inner;
@@ -262,14 +280,23 @@ let lastReport = null;
  *     Firefox).
  *   `track` is supplied where the object lacks it.
  * - `{ force: true }`: ours becomes the global and uses none of the browser's methods.
+ * - `{ digitalZoom: true }`: every ImageCapture made from now on gives a track whose camera has
+ *   no zoom a digital zoom (see `ImageCapture`). Ours then becomes the global where the browser
+ *   has its own (the emulation starts when an ImageCapture is made, which the browser's
+ *   constructor cannot be made to do): each of the browser's methods is wrapped (still doing the
+ *   work where no zoom is shown), the others supplied.
  *
- * @param {{ force?: boolean, wrap?: boolean }} [options]
+ * @param {import('./index.js').InstallOptions} [options]
  * @returns {import('./index.js').InstallReport} what happened to each member
  */
 export function install(options = {}) {
   const force = Boolean(options?.force);
   const wrap = options?.wrap !== false;
   const Native = globalThis.ImageCapture;
+  if (options?.digitalZoom) {
+    digitalZoomByDefault = true;
+    supportDigitalZoom();
+  }
 
   if (force) {
     forceOurs = true;
@@ -288,9 +315,20 @@ export function install(options = {}) {
     return { ...lastReport };
   }
 
-  // A browser ImageCapture: ask the module what to do with each of its methods.
+  // A browser ImageCapture: ask the module what to do with each of its methods (which also
+  // makes the module remember the browser's constructor before the global may become ours).
   ensureListener();
   const plan = installPlan();
+  if (digitalZoomByDefault) {
+    // Ours as the global, the browser's methods behind it where it has them.
+    globalThis.ImageCapture = ImageCapture;
+    const result = { ImageCapture: 'supplied', track: 'supplied' };
+    for (const name of Object.keys(METHODS)) {
+      result[name] = plan[name] === 'supplied' ? 'supplied' : 'wrapped';
+    }
+    lastReport = result;
+    return { ...result };
+  }
   const proto = Native.prototype;
   const result = { ImageCapture: 'kept', track: 'kept' };
   for (const name of Object.keys(METHODS)) {
@@ -324,6 +362,25 @@ export function install(options = {}) {
   }
   lastReport = result;
   return { ...result };
+}
+
+/**
+ * For `install({ digitalZoom: true })`: `navigator.mediaDevices.getSupportedConstraints()` says
+ * `zoom`, `pan` and `tilt` too, since every track given to an ImageCapture may now offer them.
+ */
+function supportDigitalZoom() {
+  const devices = globalThis.navigator?.mediaDevices;
+  const original = devices?.getSupportedConstraints;
+  if (typeof original !== 'function' || original[OURS]) return;
+  const getSupportedConstraints = function getSupportedConstraints() {
+    return { ...Reflect.apply(original, this, []), zoom: true, pan: true, tilt: true };
+  };
+  Object.defineProperty(getSupportedConstraints, OURS, { value: true });
+  Object.defineProperty(devices, 'getSupportedConstraints', {
+    value: getSupportedConstraints,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function report(each, extra) {

@@ -524,6 +524,34 @@ function pause(ms) {
 function webkitOwnCases() {
   return [
     {
+      // Outside ImageCapture, but it decides how ours draws photos (imagecapture-web's
+      // photo.rs cuts parts out with createImageBitmap instead).
+      name: "WebKit's drawImage of a VideoFrame ignores the source rectangle",
+      async run() {
+        const source = document.createElement('canvas');
+        source.width = 64;
+        source.height = 64;
+        const context = source.getContext('2d');
+        context.fillStyle = 'rgb(255, 0, 0)';
+        context.fillRect(0, 0, 32, 64);
+        context.fillStyle = 'rgb(0, 0, 255)';
+        context.fillRect(32, 0, 32, 64);
+        const pixel = (image, ...rect) => {
+          const out = new OffscreenCanvas(8, 8).getContext('2d');
+          out.drawImage(image, ...rect, 0, 0, 8, 8);
+          return [...out.getImageData(1, 4, 1, 1).data.slice(0, 3)];
+        };
+        // The right (blue) half: a canvas draws it; a VideoFrame of the same canvas draws
+        // the whole frame, whose left edge is red.
+        const fromCanvas = pixel(source, 32, 0, 32, 64);
+        check(fromCanvas[2] > 200 && fromCanvas[0] < 50, `a canvas's right half gave ${fromCanvas}`);
+        const frame = new VideoFrame(source, { timestamp: 0 });
+        const fromFrame = pixel(frame, 32, 0, 32, 64);
+        frame.close();
+        check(fromFrame[0] > 200 && fromFrame[2] < 50, `a VideoFrame's right half gave ${fromFrame}: WebKit changed`);
+      },
+    },
+    {
       name: "WebKit's own grabFrame and takePhoto resolve on a disabled track, with the live picture",
       async run({ ImageCapture, camera }) {
         const track = await camera();
@@ -695,6 +723,105 @@ function webkitOwnCases() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Digital zoom (`new ImageCapture(track, { digitalZoom: true })`, `install({ digitalZoom: true })`)
+
+/** Checks `promise` rejects with an OverconstrainedError naming `constraint`. */
+async function overconstrained(promise, constraint, what) {
+  let error = null;
+  try {
+    await bounded(promise, 15_000, what);
+  } catch (thrown) {
+    error = thrown;
+  }
+  // WebKit's OverconstrainedError is not a DOMException (docs/webkit.md): check by name.
+  check(error?.name === 'OverconstrainedError', `${what} gave ${describeValue(error)}`);
+  check(error.constraint === constraint, `${what} named ${error.constraint}, not ${constraint}`);
+}
+
+/** The cases of a track whose ImageCapture `make(track)` turned digital zoom on. */
+function digitalZoomCases(make) {
+  const zoomed = async (ctx) => {
+    const track = await ctx.camera();
+    const capture = make(ctx, track);
+    return { track, capture };
+  };
+  return [
+    {
+      name: 'digital zoom: the track offers zoom, pan and tilt under the spec names and ranges',
+      async run(ctx) {
+        const { track } = await zoomed(ctx);
+        const caps = track.getCapabilities();
+        check(sameRecord(caps.zoom, { min: 1, max: 4, step: 0.1 }), `zoom ${JSON.stringify(caps.zoom)}`);
+        for (const name of ['pan', 'tilt']) {
+          const want = { min: -648000, max: 648000, step: 3600 };
+          check(sameRecord(caps[name], want), `${name} ${JSON.stringify(caps[name])}`);
+        }
+        const settings = track.getSettings();
+        check(settings.zoom === 1 && settings.pan === 0 && settings.tilt === 0, `settings ${JSON.stringify(settings)}`);
+        check(settings.width > 0 && settings.height > 0, "the browser's own settings are gone");
+      },
+    },
+    {
+      name: 'digital zoom: zoom 2 is applied, read back, and frames and photos keep the track size',
+      async run(ctx) {
+        const { track, capture } = await zoomed(ctx);
+        const asked = { advanced: [{ zoom: 2 }] };
+        await bounded(track.applyConstraints(asked), 15_000, 'applyConstraints zoom 2');
+        const settings = track.getSettings();
+        check(settings.zoom === 2, `zoom reads back ${settings.zoom}`);
+        check(track.getConstraints().advanced?.[0]?.zoom === 2, `getConstraints() ${JSON.stringify(track.getConstraints())}`);
+        const frame = await capture.grabFrame();
+        const size = [frame.width, frame.height];
+        frame.close();
+        check(size[0] === settings.width && size[1] === settings.height, `frame ${size} at zoom 2`);
+        const photo = await imageSize(await capture.takePhoto());
+        check(photo.width === settings.width && photo.height === settings.height, `photo ${JSON.stringify(photo)}`);
+      },
+    },
+    {
+      name: 'digital zoom: bad input is a typed error and leaves the zoom and the track working',
+      async run(ctx) {
+        const { track, capture } = await zoomed(ctx);
+        await track.applyConstraints({ zoom: { exact: 2 } });
+        await overconstrained(track.applyConstraints({ zoom: { exact: 9 } }), 'zoom', 'zoom exact 9');
+        await overconstrained(track.applyConstraints({ zoom: { min: 3, max: 2 } }), 'zoom', 'zoom min > max');
+        for (const [label, bad] of [
+          ['zoom NaN', { zoom: NaN }],
+          ["zoom 'big'", { zoom: 'big' }],
+          ['advanced zoom Infinity', { advanced: [{ zoom: Infinity }] }],
+          ['pan -Infinity', { pan: { ideal: -Infinity } }],
+          ['advanced not a list', { advanced: 5 }],
+        ]) {
+          await rejects(track.applyConstraints(bad), 'TypeError', `applyConstraints(${label})`);
+        }
+        check(track.getSettings().zoom === 2, `zoom is ${track.getSettings().zoom} after the rejections`);
+        // WebIDL converts a string to a number for a double.
+        await track.applyConstraints({ zoom: '3' });
+        check(track.getSettings().zoom === 3, `zoom '3' gave ${track.getSettings().zoom}`);
+        // Unknown members are ignored.
+        await track.applyConstraints({ zoom: 2, noSuchMember: 1 });
+        check(track.getSettings().zoom === 2, `zoom 2 with an unknown member`);
+        const frame = await capture.grabFrame();
+        frame.close();
+      },
+    },
+    {
+      name: 'digital zoom: ideals are clamped and snapped, and an unsatisfiable advanced set is skipped',
+      async run(ctx) {
+        const { track } = await zoomed(ctx);
+        await track.applyConstraints({ zoom: { ideal: 99 } });
+        check(track.getSettings().zoom === 4, `ideal 99 gave ${track.getSettings().zoom}`);
+        await track.applyConstraints({ zoom: { ideal: 2.04 } });
+        check(Math.abs(track.getSettings().zoom - 2) < 1e-9, `ideal 2.04 gave ${track.getSettings().zoom}`);
+        await track.applyConstraints({ advanced: [{ zoom: 3, pan: 10_000_000 }, { zoom: 1.5 }] });
+        const settings = track.getSettings();
+        check(settings.zoom === 1.5 && settings.pan === 0, `advanced gave ${JSON.stringify(settings)}`);
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scenarios
 
 /**
@@ -805,6 +932,18 @@ export const scenarios = [
       ...behaviourCases(),
       ...ourPhotoCases(),
       {
+        name: 'without the digitalZoom option the track keeps the browser methods',
+        async run({ ImageCapture, camera }) {
+          const track = await camera();
+          new ImageCapture(track);
+          for (const m of ['getCapabilities', 'getSettings', 'getConstraints', 'applyConstraints']) {
+            check(!Object.hasOwn(track, m), `the track got its own ${m}`);
+          }
+        },
+      },
+      // The per-instance option: `ImageCapture` is the package's class here.
+      ...digitalZoomCases(({ ImageCapture }, track) => new ImageCapture(track, { digitalZoom: true })),
+      {
         name: 'a Rust panic rejects the pending call and leaves the module usable',
         async run({ ImageCapture, camera, glue }) {
           const track = await camera();
@@ -895,6 +1034,36 @@ export const scenarios = [
       },
       ...behaviourCases(),
       ...ourPhotoCases(),
+    ],
+  },
+  {
+    name: 'install({digitalZoom: true})',
+    id: 'digital',
+    browsers: EVERY,
+    ours: ours(Object.fromEntries(EVERY.map((b) => [b, ALL]))),
+    async setup(ctx) {
+      const pkg = await import('../dist/index.js');
+      ctx.install = () => pkg.install({ digitalZoom: true });
+      ctx.report = ctx.install();
+      ctx.ImageCapture = globalThis.ImageCapture;
+    },
+    cases: [
+      ...installCases({
+        chromium: { ...WRAPPED_ALL, ImageCapture: 'supplied', track: 'supplied' },
+        firefox: SUPPLIED_ALL,
+        'webkit-native': { ...WRAPPED_ALL, ImageCapture: 'supplied', track: 'supplied' },
+        'webkit-partial': { ...WRAPPED_ALL, ImageCapture: 'supplied', track: 'supplied', grabFrame: 'supplied' },
+        'webkit-polyfill': SUPPLIED_ALL,
+      }),
+      {
+        name: 'install({digitalZoom: true}) makes getSupportedConstraints() say zoom, pan and tilt',
+        async run() {
+          const supported = navigator.mediaDevices.getSupportedConstraints();
+          check(supported.zoom && supported.pan && supported.tilt, JSON.stringify(supported));
+          check(supported.width === true, "the browser's own members are gone");
+        },
+      },
+      ...digitalZoomCases((_ctx, track) => new globalThis.ImageCapture(track)),
     ],
   },
   {

@@ -46,7 +46,10 @@ use crate::constraints::{
 };
 use crate::error::{Error, Result};
 use crate::photo::MediaSettingsRange;
-use crate::select::{number_range, resolve_in_range, select_settings_with, validate_constraints};
+use crate::select::{
+    Asked, flag, number, points, ptz, quoted, resolve_in_range, select_settings_with, text,
+    validate_constraints,
+};
 use crate::track::{
     MediaTrackCapabilities, MediaTrackSettings, MediaTrackSupportedConstraints, MeteringMode,
     Point2D,
@@ -580,19 +583,13 @@ impl Control {
     /// This control's constraint in `set`, normalised; `advanced` says whether the set is an
     /// advanced one (where bare values are `exact`).
     fn asked_in(self, set: &MediaTrackConstraintSet, advanced: bool) -> Option<Asked<'_>> {
-        let number = |c: &ConstrainNumber<f64>| Asked::Number(number_range(c, advanced));
-        let ptz = |c: &BoolOrConstrainDouble| match c {
-            BoolOrConstrainDouble::Bool(wanted) => Asked::Presence {
-                wanted: *wanted,
-                required: advanced,
-            },
-            BoolOrConstrainDouble::Constrain(c) => number(c),
-        };
+        let number = |c: &ConstrainNumber<f64>| number(c, advanced);
+        let ptz = |c: &BoolOrConstrainDouble| ptz(c, advanced);
         match self {
             Self::WhiteBalanceMode => set.white_balance_mode.as_ref().map(|c| text(c, advanced)),
             Self::ExposureMode => set.exposure_mode.as_ref().map(|c| text(c, advanced)),
             Self::FocusMode => set.focus_mode.as_ref().map(|c| text(c, advanced)),
-            Self::PointsOfInterest => set.points_of_interest.as_ref().map(points),
+            Self::PointsOfInterest => set.points_of_interest.as_ref().map(|c| points(c, advanced)),
             Self::ExposureCompensation => set.exposure_compensation.as_ref().map(number),
             Self::ExposureTime => set.exposure_time.as_ref().map(number),
             Self::ColorTemperature => set.color_temperature.as_ref().map(number),
@@ -667,71 +664,17 @@ pub fn changes(
 
 // ---- Normalised constraints --------------------------------------------------------------------
 
-/// One control's constraint in one form.
-#[derive(Debug, Clone, PartialEq)]
-enum Asked<'a> {
-    /// A number: the bare value resolved to `exact` or `ideal`.
-    Number(NumberRange<f64>),
-    /// `pan`/`tilt`/`zoom` as a boolean: whether the control should exist; required in an
-    /// advanced set.
-    Presence { wanted: bool, required: bool },
-    /// A `ConstrainDOMString`: a list means any of these.
-    Text {
-        exact: Option<&'a [String]>,
-        ideal: Option<&'a [String]>,
-    },
-    /// A `ConstrainBoolean`.
-    Flag {
-        exact: Option<bool>,
-        ideal: Option<bool>,
-    },
-    /// `pointsOfInterest`: never required.
-    Points(Vec<Point2D>),
-}
-
-fn text(c: &ConstrainDOMString, advanced: bool) -> Asked<'_> {
-    match c {
-        ConstrainDOMString::Value(v) if advanced => Asked::Text {
-            exact: Some(v.as_slice()),
-            ideal: None,
-        },
-        ConstrainDOMString::Value(v) => Asked::Text {
-            exact: None,
-            ideal: Some(v.as_slice()),
-        },
-        ConstrainDOMString::Parameters(p) => Asked::Text {
-            exact: p.exact.as_ref().map(|v| v.as_slice()),
-            ideal: p.ideal.as_ref().map(|v| v.as_slice()),
-        },
-    }
-}
-
-fn flag(c: &ConstrainBoolean, advanced: bool) -> Asked<'static> {
-    match *c {
-        ConstrainBoolean::Value(v) if advanced => Asked::Flag {
-            exact: Some(v),
-            ideal: None,
-        },
-        ConstrainBoolean::Value(v) => Asked::Flag {
-            exact: None,
-            ideal: Some(v),
-        },
-        ConstrainBoolean::Parameters(p) => Asked::Flag {
-            exact: p.exact,
-            ideal: p.ideal,
-        },
-    }
-}
-
-/// The points asked for (`exact`, else `ideal`, else the bare list), clamped to `[0, 1]`.
-fn points(c: &ConstrainPoint2D) -> Asked<'static> {
-    let list = match c {
-        ConstrainPoint2D::Value(v) => Some(v),
-        ConstrainPoint2D::Parameters(p) => p.exact.as_ref().or(p.ideal.as_ref()),
+/// The points `asked` for (`exact`, else `ideal`, else the bare list), clamped to `[0, 1]`;
+/// `None` for a constraint on anything else.
+fn points_of(asked: &Asked<'_>) -> Option<Vec<Point2D>> {
+    let Asked::Points { exact, ideal } = asked else {
+        return None;
     };
-    Asked::Points(
-        list.into_iter()
-            .flatten()
+    Some(
+        exact
+            .or(*ideal)
+            .unwrap_or_default()
+            .iter()
             .map(|p| Point2D {
                 x: unit(p.x),
                 y: unit(p.y),
@@ -739,57 +682,9 @@ fn points(c: &ConstrainPoint2D) -> Asked<'static> {
             .collect(),
     )
 }
-
 /// `v` clamped to `[0, 1]` (NaN to 0; validation rejects it before this anyway).
 fn unit(v: f64) -> f64 {
     if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) }
-}
-
-impl Asked<'_> {
-    fn is_required(&self) -> bool {
-        match self {
-            Self::Number(r) => r.exact.is_some() || r.min.is_some() || r.max.is_some(),
-            Self::Presence { required, .. } => *required,
-            Self::Text { exact, .. } => exact.is_some(),
-            Self::Flag { exact, .. } => exact.is_some(),
-            Self::Points(_) => false,
-        }
-    }
-
-    /// Whether this constrains the value (anything but a presence boolean).
-    fn constrains_value(&self) -> bool {
-        !matches!(self, Self::Presence { .. })
-    }
-
-    /// What is required, for a message.
-    fn describe(&self) -> String {
-        match self {
-            Self::Number(r) => {
-                let parts: Vec<String> = [("exact", r.exact), ("min", r.min), ("max", r.max)]
-                    .into_iter()
-                    .filter_map(|(key, v)| v.map(|v| format!("{key} {v}")))
-                    .collect();
-                parts.join(", ")
-            }
-            Self::Presence { wanted, .. } => wanted.to_string(),
-            Self::Text { exact, .. } => match exact.unwrap_or_default() {
-                [one] => format!("exact \"{one}\""),
-                list => format!("one of {}", quoted(list.iter().map(String::as_str))),
-            },
-            Self::Flag { exact, .. } => format!("exact {}", exact.unwrap_or_default()),
-            Self::Points(_) => String::from("any points"),
-        }
-    }
-}
-
-/// `"a", "b"`, or `nothing`.
-fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let list: Vec<String> = values.map(|v| format!("\"{v}\"")).collect();
-    if list.is_empty() {
-        String::from("nothing")
-    } else {
-        list.join(", ")
-    }
 }
 
 // ---- Feasible sets -------------------------------------------------------------------------------
@@ -946,7 +841,7 @@ impl Ideal {
             Asked::Text { ideal, .. } => {
                 ideal.map(|list| Self::Modes(list.iter().filter_map(|s| parse_mode(s)).collect()))
             }
-            Asked::Presence { .. } | Asked::Points(_) => None,
+            Asked::Presence { .. } | Asked::Points { .. } => None,
         }
     }
 }
@@ -1032,10 +927,7 @@ impl<'a> Resolver<'a> {
                 feasible,
                 constrains: asked.constrains_value(),
                 ideal: Ideal::of(&asked),
-                points: match asked {
-                    Asked::Points(points) => Some(points),
-                    _ => None,
-                },
+                points: points_of(&asked),
             });
         }
         Ok(out)
@@ -1234,40 +1126,7 @@ pub fn select_settings_and_controls(
     Ok((index, resolver.finish()))
 }
 
-// ---- Digital zoom, pan and tilt ------------------------------------------------------------------
-
-/// Digital zoom, pan and tilt: the capabilities a backend exposes when it emulates them on a
-/// camera that has no optical zoom, and the part of each frame they show. Shared by the native
-/// and web backends, so that both emulate alike.
-///
-/// - `zoom` 1 to 4 in steps of 0.1: the frame shows `1/zoom` of the picture's width and height,
-///   scaled back up to the frame's size.
-/// - `pan` and `tilt` −180° to 180° (±648 000 arc-seconds, the spec's range) in steps of 1°:
-///   they move the shown part across the room the zoom leaves, linearly, from one edge (−180°:
-///   left, bottom) through the centre (0) to the other (180°: right, top). At zoom 1 there is
-///   no room, and they change nothing (as on a webcam whose pan/tilt work digitally).
-pub mod digital {
-    use crate::photo::MediaSettingsRange;
-    use crate::scale::center_crop;
-
-    /// The largest pan or tilt, arc-seconds: 180°.
-    pub const MAX_ANGLE: f64 = 180.0 * 3600.0;
-
-    /// The zoom range.
-    pub const ZOOM: MediaSettingsRange = MediaSettingsRange::new(1.0, 4.0, 0.1);
-
-    /// The pan range, arc-seconds.
-    pub const PAN: MediaSettingsRange = MediaSettingsRange::new(-MAX_ANGLE, MAX_ANGLE, 3600.0);
-
-    /// The tilt range, arc-seconds.
-    pub const TILT: MediaSettingsRange = MediaSettingsRange::new(-MAX_ANGLE, MAX_ANGLE, 3600.0);
-
-    /// The rectangle `(x, y, width, height)` of a `size` frame shown at this zoom, pan and tilt
-    /// (pan and tilt in arc-seconds): [`center_crop`] with pan and tilt as fractions of 180°.
-    pub fn crop(size: (u32, u32), zoom: f64, pan: f64, tilt: f64) -> (u32, u32, u32, u32) {
-        center_crop(size, zoom, pan / MAX_ANGLE, tilt / MAX_ANGLE)
-    }
-}
+pub mod digital;
 
 #[cfg(test)]
 mod tests {
@@ -1966,39 +1825,5 @@ mod tests {
             control.set_capability_in(&mut caps, None);
         }
         assert_eq!(caps, before);
-    }
-
-    // ---- digital zoom ----
-
-    #[test]
-    fn digital_crop_zooms_into_the_centre_and_pans_across_the_margin() {
-        assert_eq!(digital::crop((640, 480), 1.0, 0.0, 0.0), (0, 0, 640, 480));
-        assert_eq!(
-            digital::crop((640, 480), 2.0, 0.0, 0.0),
-            (160, 120, 320, 240)
-        );
-        assert_eq!(
-            digital::crop((640, 480), 2.0, digital::MAX_ANGLE, 0.0),
-            (320, 120, 320, 240)
-        );
-        assert_eq!(
-            digital::crop((640, 480), 2.0, -digital::MAX_ANGLE, 0.0),
-            (0, 120, 320, 240)
-        );
-        // Tilt up shows the top.
-        assert_eq!(
-            digital::crop((640, 480), 2.0, 0.0, digital::MAX_ANGLE),
-            (160, 0, 320, 240)
-        );
-        assert_eq!(
-            digital::crop((640, 480), 2.0, 0.0, -digital::MAX_ANGLE / 2.0),
-            (160, 180, 320, 240)
-        );
-        // At zoom 1 pan changes nothing.
-        assert_eq!(
-            digital::crop((640, 480), 1.0, digital::MAX_ANGLE, 0.0),
-            (0, 0, 640, 480)
-        );
-        assert_eq!(digital::ZOOM.min, Some(1.0));
     }
 }

@@ -171,7 +171,7 @@ impl Error {
 
     /// The same error with `context` put before its message (`"context: message"`).
     pub fn context(mut self, context: &str) -> Self {
-        self.message = Cow::Owned(format!("{context}: {}", self.message));
+        self.message = Cow::Owned([context, ": ", &self.message].concat());
         self
     }
 

@@ -8,6 +8,7 @@
 //! - [`photo`], [`track`], [`constraints`]: every spec dictionary and enum, with serde mapping
 //!   them 1:1 to the JavaScript dictionaries.
 //! - [`error`]: one error type carrying the spec's DOMException name.
+//! - [`text`]: numbers in error messages, without float formatting machinery.
 //! - [`traits`]: `MediaDevices`, `MediaStreamTrack`, `ImageCapture`, `ImageBitmap`, `Blob`.
 //! - [`photo_settings`], [`select`], [`scale`]: validation of photo settings, the
 //!   constraint-selection algorithm, size and pixel arithmetic.
@@ -22,6 +23,7 @@ pub mod photo;
 pub mod photo_settings;
 pub mod scale;
 pub mod select;
+pub mod text;
 pub mod track;
 pub mod traits;
 

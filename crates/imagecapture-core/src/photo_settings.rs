@@ -8,6 +8,7 @@ use crate::photo::{
 };
 use crate::scale::scaled_size;
 use crate::select::snap_to_range;
+use crate::text::number;
 
 /// How a photo is encoded.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,15 +83,19 @@ pub fn plan_photo(
     if let Some(mode) = settings.fill_light_mode {
         let offered = capabilities.fill_light_mode.as_deref().unwrap_or_default();
         if !offered.contains(&mode) {
-            return Err(Error::not_supported(format!(
-                "fillLightMode \"{}\" is not supported; the device offers [{}]",
+            let mut message = [
+                "fillLightMode \"",
                 mode.as_str(),
-                offered
-                    .iter()
-                    .map(|m| format!("\"{}\"", m.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+                "\" is not supported; the device offers [",
+            ]
+            .concat();
+            for (i, offer) in offered.iter().enumerate() {
+                message.push_str(if i == 0 { "\"" } else { ", \"" });
+                message.push_str(offer.as_str());
+                message.push('"');
+            }
+            message.push(']');
+            return Err(Error::not_supported(message));
         }
     }
 
@@ -101,9 +106,14 @@ pub fn plan_photo(
         },
         Some("image/png") => PhotoEncoding::Png,
         Some(other) => {
-            return Err(Error::not_supported(format!(
-                "photo type \"{other}\" is not supported; use \"image/jpeg\" or \"image/png\""
-            )));
+            return Err(Error::not_supported(
+                [
+                    "photo type \"",
+                    other,
+                    "\" is not supported; use \"image/jpeg\" or \"image/png\"",
+                ]
+                .concat(),
+            ));
         }
     };
 
@@ -135,9 +145,15 @@ pub fn check_photo_setting_types(settings: &PhotoSettings) -> Result<()> {
         ("imageWidth", settings.image_width),
     ] {
         if let Some(value) = value.filter(|v| !v.is_finite()) {
-            return Err(Error::type_error(format!(
-                "PhotoSettings.{name} must be a finite number, not {value}"
-            )));
+            return Err(Error::type_error(
+                [
+                    "PhotoSettings.",
+                    name,
+                    " must be a finite number, not ",
+                    &number(value),
+                ]
+                .concat(),
+            ));
         }
     }
     Ok(())
@@ -156,9 +172,18 @@ fn checked_dimension(
     let min = range.min.unwrap_or(f64::NEG_INFINITY);
     let max = range.max.unwrap_or(f64::INFINITY);
     if value < min || value > max {
-        return Err(Error::not_supported(format!(
-            "{name} {value} is out of range; the device supports {min} to {max}"
-        )));
+        return Err(Error::not_supported(
+            [
+                name,
+                " ",
+                &number(value),
+                " is out of range; the device supports ",
+                &number(min),
+                " to ",
+                &number(max),
+            ]
+            .concat(),
+        ));
     }
     Ok(Some(snap_to_range(value, &range)))
 }

@@ -18,6 +18,7 @@ use crate::constraints::{
 };
 use crate::error::{Error, ErrorName, Result};
 use crate::photo::MediaSettingsRange;
+use crate::text;
 use crate::track::{MediaTrackSettings, MeteringMode, Point2D};
 
 /// How far apart two doubles of a settings dictionary and a constraint may be and still count as
@@ -33,7 +34,7 @@ const GRID_TOLERANCE: f64 = 1e-9;
 ///
 /// A bare value is already resolved here: `exact` in an advanced set, `ideal` in the basic set.
 #[derive(Debug, Clone, PartialEq)]
-enum Asked<'a> {
+pub(crate) enum Asked<'a> {
     /// A numeric constraint (`ConstrainULong`, `ConstrainDouble`), as doubles.
     Number(NumberRange<f64>),
     /// `ConstrainDOMString`: a list means "any of these".
@@ -50,8 +51,12 @@ enum Asked<'a> {
     /// (step 4 of the fitness distance). Required in an advanced set, where bare values are
     /// `exact`.
     Presence { wanted: bool, required: bool },
-    /// `pointsOfInterest`: takes no part in selection; its coordinates are kept for validation.
-    Unconstraining(Vec<f64>),
+    /// `pointsOfInterest`: takes no part in selection (never required); the lists are kept for
+    /// validation and for the backends that apply them (a bare list is the `ideal` one).
+    Points {
+        exact: Option<&'a [Point2D]>,
+        ideal: Option<&'a [Point2D]>,
+    },
 }
 
 /// One member of a settings dictionary, as the algorithm compares it.
@@ -143,11 +148,14 @@ pub(crate) fn number_range<T: Copy + Into<f64>>(
     }
 }
 
-fn number<T: Copy + Into<f64>>(c: &ConstrainNumber<T>, advanced: bool) -> Asked<'static> {
+pub(crate) fn number<T: Copy + Into<f64>>(
+    c: &ConstrainNumber<T>,
+    advanced: bool,
+) -> Asked<'static> {
     Asked::Number(number_range(c, advanced))
 }
 
-fn ptz(c: &BoolOrConstrainDouble, advanced: bool) -> Asked<'static> {
+pub(crate) fn ptz(c: &BoolOrConstrainDouble, advanced: bool) -> Asked<'static> {
     match c {
         BoolOrConstrainDouble::Bool(wanted) => Asked::Presence {
             wanted: *wanted,
@@ -157,7 +165,7 @@ fn ptz(c: &BoolOrConstrainDouble, advanced: bool) -> Asked<'static> {
     }
 }
 
-fn text(c: &ConstrainDOMString, advanced: bool) -> Asked<'_> {
+pub(crate) fn text(c: &ConstrainDOMString, advanced: bool) -> Asked<'_> {
     match c {
         ConstrainDOMString::Value(v) if advanced => Asked::Text {
             exact: Some(v.as_slice()),
@@ -174,7 +182,7 @@ fn text(c: &ConstrainDOMString, advanced: bool) -> Asked<'_> {
     }
 }
 
-fn flag(c: &ConstrainBoolean, advanced: bool) -> Asked<'static> {
+pub(crate) fn flag(c: &ConstrainBoolean, advanced: bool) -> Asked<'static> {
     match *c {
         ConstrainBoolean::Value(v) if advanced => Asked::Flag {
             exact: Some(v),
@@ -191,19 +199,17 @@ fn flag(c: &ConstrainBoolean, advanced: bool) -> Asked<'static> {
     }
 }
 
-fn points(c: &ConstrainPoint2D, _advanced: bool) -> Asked<'static> {
-    let lists: [Option<&Vec<Point2D>>; 2] = match c {
-        ConstrainPoint2D::Value(v) => [Some(v), None],
-        ConstrainPoint2D::Parameters(p) => [p.exact.as_ref(), p.ideal.as_ref()],
-    };
-    Asked::Unconstraining(
-        lists
-            .into_iter()
-            .flatten()
-            .flatten()
-            .flat_map(|p| [p.x, p.y])
-            .collect(),
-    )
+pub(crate) fn points(c: &ConstrainPoint2D, _advanced: bool) -> Asked<'_> {
+    match c {
+        ConstrainPoint2D::Value(v) => Asked::Points {
+            exact: None,
+            ideal: Some(v.as_slice()),
+        },
+        ConstrainPoint2D::Parameters(p) => Asked::Points {
+            exact: p.exact.as_deref(),
+            ideal: p.ideal.as_deref(),
+        },
+    }
 }
 
 // ---- Reading settings ----------------------------------------------------------------------------
@@ -237,14 +243,19 @@ fn other<T>(_: &T) -> Option<Actual<'static>> {
 impl Asked<'_> {
     /// Whether the constraint is *required*: it has `exact`, `min` or `max`, or is a bare value in
     /// an advanced set.
-    fn is_required(&self) -> bool {
+    pub(crate) fn is_required(&self) -> bool {
         match self {
             Self::Number(r) => r.min.is_some() || r.max.is_some() || r.exact.is_some(),
             Self::Text { exact, .. } => exact.is_some(),
             Self::Flag { exact, .. } => exact.is_some(),
             Self::Presence { required, .. } => *required,
-            Self::Unconstraining(_) => false,
+            Self::Points { .. } => false,
         }
+    }
+
+    /// Whether this constrains the value (anything but a presence boolean).
+    pub(crate) fn constrains_value(&self) -> bool {
+        !matches!(self, Self::Presence { .. })
     }
 
     /// Whether `actual` meets the required part (`true` when nothing is required).
@@ -277,7 +288,7 @@ impl Asked<'_> {
             return match self {
                 // Step 4: `pan: true` wants the member to exist.
                 Self::Presence { wanted, .. } => mismatch(!*wanted),
-                Self::Unconstraining(_) => 0.0,
+                Self::Points { .. } => 0.0,
                 // Step 5: the settings lack the member.
                 _ => 1.0,
             };
@@ -294,12 +305,12 @@ impl Asked<'_> {
     }
 
     /// What the constraint requires, for a message: `exact 9999`, `min 320, max 640`.
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Self::Number(r) => {
                 let parts: Vec<String> = [("exact", r.exact), ("min", r.min), ("max", r.max)]
                     .into_iter()
-                    .filter_map(|(key, v)| v.map(|v| format!("{key} {v}")))
+                    .filter_map(|(key, v)| v.map(|v| format!("{key} {}", text::number(v))))
                     .collect();
                 if parts.is_empty() {
                     String::from("a value")
@@ -313,7 +324,7 @@ impl Asked<'_> {
             },
             Self::Flag { exact, .. } => format!("exact {}", exact.unwrap_or_default()),
             Self::Presence { wanted, .. } => format!("{wanted}"),
-            Self::Unconstraining(_) => String::from("any value"),
+            Self::Points { .. } => String::from("any points"),
         }
     }
 
@@ -324,7 +335,12 @@ impl Asked<'_> {
                 .into_iter()
                 .flatten()
                 .collect(),
-            Self::Unconstraining(v) => v.clone(),
+            Self::Points { exact, ideal } => [exact, ideal]
+                .into_iter()
+                .flatten()
+                .flat_map(|list| list.iter())
+                .flat_map(|p| [p.x, p.y])
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -345,7 +361,7 @@ fn mismatch(matches: bool) -> f64 {
 }
 
 /// `"a", "b"`, or `nothing` for an empty list.
-fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
     let list: Vec<String> = values.map(|v| format!("\"{v}\"")).collect();
     if list.is_empty() {
         String::from("nothing")
@@ -383,8 +399,9 @@ pub fn validate_constraints(c: &MediaTrackConstraints) -> Result<()> {
             if let Some(bad) = asked.numbers().into_iter().find(|v| !v.is_finite()) {
                 let place = index.map_or_else(String::new, |i| format!("advanced[{i}]."));
                 return Err(Error::type_error(format!(
-                    "{place}{}: {bad} is not a finite number",
-                    member.name
+                    "{place}{}: {} is not a finite number",
+                    member.name,
+                    text::number(bad)
                 )));
             }
         }
@@ -582,9 +599,13 @@ fn offered(member: &Member, candidates: &[MediaTrackSettings]) -> String {
         }
     }
     if lo < hi {
-        format!("the camera offers {lo}–{hi}")
+        format!(
+            "the camera offers {}–{}",
+            text::number(lo),
+            text::number(hi)
+        )
     } else if lo == hi {
-        format!("the camera offers {lo}")
+        format!("the camera offers {}", text::number(lo))
     } else if !texts.is_empty() {
         format!("the camera offers {}", texts.join(", "))
     } else {
@@ -662,9 +683,14 @@ impl Grid {
     /// `1–5 in steps of 0.1`.
     fn describe(&self) -> String {
         if self.step > 0.0 {
-            format!("{}–{} in steps of {}", self.min, self.max, self.step)
+            format!(
+                "{}–{} in steps of {}",
+                text::number(self.min),
+                text::number(self.max),
+                text::number(self.step)
+            )
         } else {
-            format!("{}–{}", self.min, self.max)
+            format!("{}–{}", text::number(self.min), text::number(self.max))
         }
     }
 }
@@ -710,7 +736,8 @@ pub fn resolve_in_range(
     let asked = Asked::Number(c);
     if let Some(bad) = asked.numbers().into_iter().find(|v| !v.is_finite()) {
         return Err(Error::type_error(format!(
-            "{name}: {bad} is not a finite number"
+            "{name}: {} is not a finite number",
+            text::number(bad)
         )));
     }
     let grid = Grid::new(range);

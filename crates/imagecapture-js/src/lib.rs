@@ -20,6 +20,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod allocator;
 mod panic;
 mod settings;
 
@@ -29,7 +30,6 @@ use imagecapture_core::{Error, ImageCaptureTrait};
 use imagecapture_web::error::to_js;
 use imagecapture_web::{ImageCaptureOptions, Method};
 use js_sys::{Object, Promise, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
@@ -47,14 +47,18 @@ pub struct JsImageCapture {
 
 #[wasm_bindgen(js_class = ImageCapture)]
 impl JsImageCapture {
-    /// `new ImageCapture(videoTrack)`. `forcePolyfill` (not in the spec; used by the package's
-    /// `install()`): use our implementation of every method, never the browser's.
+    /// `new ImageCapture(videoTrack, options)`. The options are this package's, not the spec's
+    /// (the package's `index.js` passes them): `forcePolyfill` — use our implementation of
+    /// every method, never the browser's (`install()` sets it where ours is the global);
+    /// `digitalZoom` — digital zoom, pan and tilt on a camera without zoom (see
+    /// [`ImageCaptureOptions::digital_zoom`]). Members are read as booleans (truthiness);
+    /// anything but an object means none.
     ///
     /// # Errors
     /// `TypeError` when `video_track` is not a `MediaStreamTrack`; `NotSupportedError` when its
     /// `kind` is not `"video"`.
     #[wasm_bindgen(constructor)]
-    pub fn new(video_track: JsValue, force_polyfill: Option<bool>) -> Result<Self, JsValue> {
+    pub fn new(video_track: JsValue, options: JsValue) -> Result<Self, JsValue> {
         // A new reference to the same object: not `MediaStreamTrack::clone`, which is the
         // JavaScript method that makes a second track.
         let Ok(track) = JsValue::clone(&video_track).dyn_into::<web_sys::MediaStreamTrack>() else {
@@ -63,14 +67,19 @@ impl JsImageCapture {
                  'MediaStreamTrack'.",
             )));
         };
-        let options = if force_polyfill.unwrap_or(false) {
+        let flag = |name: &str| {
+            options.is_object()
+                && Reflect::get(&options, &JsValue::from_str(name)).is_ok_and(|v| v.is_truthy())
+        };
+        let mut chosen = if flag("forcePolyfill") {
             ImageCaptureOptions::polyfill()
         } else {
             ImageCaptureOptions::default()
         };
+        chosen = chosen.with_digital_zoom(flag("digitalZoom"));
         let inner = imagecapture_web::ImageCapture::with_options(
             imagecapture_web::MediaStreamTrack::from_raw(track),
-            options,
+            chosen,
         )
         .map_err(|e| to_js(&e))?;
         Ok(Self {
@@ -161,11 +170,6 @@ fn rejected(error: &Error) -> Promise {
 }
 
 /// A core dictionary as a plain JavaScript object, absent members left out.
-fn dictionary<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&serializer).map_err(|e| {
-        to_js(&Error::operation(format!(
-            "cannot hand this dictionary to JavaScript: {e}"
-        )))
-    })
+fn dictionary<T: imagecapture_web::dictionary::Dictionary>(value: &T) -> Result<JsValue, JsValue> {
+    imagecapture_web::dictionary::to_js(value).map_err(|e| to_js(&e))
 }

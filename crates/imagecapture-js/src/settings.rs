@@ -2,7 +2,7 @@
 //! makes it before `takePhoto` runs: members read in lexicographic order, each converted to its
 //! type, a `TypeError` for values the types reject.
 
-use imagecapture_core::{Error, FillLightMode, PhotoSettings};
+use imagecapture_core::{Error, FillLightMode, PhotoSettings, text};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -31,20 +31,28 @@ pub(crate) fn photo_settings(value: &JsValue) -> Converted<PhotoSettings> {
         return Ok(PhotoSettings::default());
     }
     if !value.is_object() && !value.is_function() {
-        return invalid(format!(
-            "the PhotoSettings argument must be an object, not {}",
-            type_name(value)
-        ));
+        return invalid(
+            [
+                "the PhotoSettings argument must be an object, not ",
+                &type_name(value),
+            ]
+            .concat(),
+        );
     }
     let mut settings = PhotoSettings::default();
     // Lexicographic order, as WebIDL reads dictionary members.
     if let Some(v) = member(value, "fillLightMode")? {
         let text = to_string(&v, "fillLightMode")?;
         settings.fill_light_mode = Some(FillLightMode::parse(&text).ok_or_else(|| {
-            ConversionError::Invalid(Error::type_error(format!(
-                "PhotoSettings.fillLightMode: {text:?} is not a valid value for enumeration \
-                 FillLightMode (\"auto\", \"off\", \"flash\")"
-            )))
+            ConversionError::Invalid(Error::type_error(
+                [
+                    "PhotoSettings.fillLightMode: \"",
+                    &text,
+                    "\" is not a valid value for enumeration FillLightMode \
+                     (\"auto\", \"off\", \"flash\")",
+                ]
+                .concat(),
+            ))
         })?);
     }
     settings.image_height = member(value, "imageHeight")?
@@ -73,9 +81,15 @@ fn finite_double(value: &JsValue, name: &str) -> Converted<f64> {
     if number.is_finite() {
         Ok(number)
     } else {
-        invalid(format!(
-            "PhotoSettings.{name} must be a finite number, not {number}"
-        ))
+        invalid(
+            [
+                "PhotoSettings.",
+                name,
+                " must be a finite number, not ",
+                &text::number(number),
+            ]
+            .concat(),
+        )
     }
 }
 
@@ -86,10 +100,15 @@ fn to_number(value: &JsValue, name: &str) -> Converted<f64> {
         return Ok(number);
     }
     if value.is_bigint() || value.is_symbol() {
-        return invalid(format!(
-            "PhotoSettings.{name} must be a number, not a {}",
-            type_name(value)
-        ));
+        return invalid(
+            [
+                "PhotoSettings.",
+                name,
+                " must be a number, not a ",
+                &type_name(value),
+            ]
+            .concat(),
+        );
     }
     let converted = call_global("Number", value)?;
     Ok(converted.as_f64().unwrap_or(f64::NAN))
@@ -101,9 +120,7 @@ fn to_string(value: &JsValue, name: &str) -> Converted<String> {
         return Ok(text);
     }
     if value.is_symbol() {
-        return invalid(format!(
-            "PhotoSettings.{name} must be a string, not a symbol"
-        ));
+        return invalid(["PhotoSettings.", name, " must be a string, not a symbol"].concat());
     }
     let converted = call_global("String", value)?;
     Ok(converted.as_string().unwrap_or_default())
@@ -115,9 +132,9 @@ fn call_global(name: &str, value: &JsValue) -> Converted<JsValue> {
         .map_err(ConversionError::Thrown)?
         .dyn_into::<Function>()
         .map_err(|_| {
-            ConversionError::Invalid(Error::type_error(format!(
-                "this JavaScript engine has no global {name}()"
-            )))
+            ConversionError::Invalid(Error::type_error(
+                ["this JavaScript engine has no global ", name, "()"].concat(),
+            ))
         })?;
     Reflect::apply(&function, &JsValue::UNDEFINED, &Array::of1(value))
         .map_err(ConversionError::Thrown)

@@ -19,6 +19,37 @@ extern "C" {
         image: &JsValue,
         options: &JsValue,
     ) -> std::result::Result<Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = createImageBitmap)]
+    fn create_image_bitmap_cropped(
+        image: &JsValue,
+        sx: i32,
+        sy: i32,
+        sw: i32,
+        sh: i32,
+        options: &JsValue,
+    ) -> std::result::Result<Promise, JsValue>;
+}
+
+/// `createImageBitmap(image, x, y, w, h, {resizeWidth, resizeHeight})`: the `crop` rectangle of
+/// `image` scaled to `size` (digital zoom).
+///
+/// # Errors
+/// As [`create`].
+pub(crate) async fn create_cropped(
+    image: &JsValue,
+    (x, y, w, h): (u32, u32, u32, u32),
+    (width, height): (u32, u32),
+) -> Result<web_sys::ImageBitmap> {
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"resizeWidth".into(), &width.into());
+    let _ = Reflect::set(&options, &"resizeHeight".into(), &height.into());
+    let _ = Reflect::set(&options, &"resizeQuality".into(), &"high".into());
+    let as_int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    let promise =
+        create_image_bitmap_cropped(image, as_int(x), as_int(y), as_int(w), as_int(h), &options)
+            .map_err(failed)?;
+    settle(promise).await
 }
 
 /// `createImageBitmap(image)`, scaled to `resize` when given.
@@ -36,15 +67,23 @@ pub(crate) async fn create(
         let _ = Reflect::set(&options, &"resizeHeight".into(), &height.into());
         let _ = Reflect::set(&options, &"resizeQuality".into(), &"high".into());
     }
-    let failed = |e: JsValue| {
-        let e = error::from_js(e);
-        if e.name() == imagecapture_core::ErrorName::InvalidState {
-            e
-        } else {
-            e.renamed(imagecapture_core::ErrorName::Unknown)
-        }
-    };
     let promise = create_image_bitmap(image, &options).map_err(failed)?;
+    settle(promise).await
+}
+
+/// A failure of `createImageBitmap`: `InvalidStateError` (a closed or empty source) stays,
+/// anything else is `UnknownError`.
+fn failed(e: JsValue) -> Error {
+    let e = error::from_js(e);
+    if e.name() == imagecapture_core::ErrorName::InvalidState {
+        e
+    } else {
+        e.renamed(imagecapture_core::ErrorName::Unknown)
+    }
+}
+
+/// The bitmap a `createImageBitmap` promise resolves with.
+async fn settle(promise: Promise) -> Result<web_sys::ImageBitmap> {
     JsFuture::from(promise)
         .await
         .map_err(failed)?
@@ -102,7 +141,7 @@ impl ImageBitmapTrait for ImageBitmap {
             // A closed bitmap reports 0×0.
             return Err(Error::invalid_state("the ImageBitmap is closed"));
         }
-        let surface = Surface::new(width, height)?;
+        let surface = Surface::for_reading(width, height)?;
         surface.draw(self.raw.as_ref(), (0, 0, width, height), (width, height))?;
         surface.rgba()
     }

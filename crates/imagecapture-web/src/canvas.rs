@@ -3,7 +3,7 @@
 //! encoded (`convertToBlob`, `toBlob` on a `<canvas>`).
 
 use imagecapture_core::photo_settings::PhotoEncoding;
-use imagecapture_core::{Error, Result};
+use imagecapture_core::{Error, Result, text};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -59,29 +59,115 @@ enum Canvas {
     Element(web_sys::HtmlCanvasElement),
 }
 
-/// A canvas of a given size with its 2D context.
+impl Canvas {
+    /// Gives the canvas this size (clearing it).
+    fn resize(&self, width: u32, height: u32) {
+        match self {
+            Self::Offscreen(canvas) => {
+                canvas.set_width(width);
+                canvas.set_height(height);
+            }
+            Self::Element(canvas) => {
+                canvas.set_width(width);
+                canvas.set_height(height);
+            }
+        }
+    }
+}
+
+/// How many canvases are kept for the next surfaces: one per photo in flight is plenty.
+const SPARE_CANVASES: usize = 2;
+
+thread_local! {
+    /// Canvases of surfaces that were dropped, with their contexts: making a canvas and its
+    /// context costs about 1–2 ms a photo, resizing one that exists far less.
+    static SPARE: std::cell::RefCell<Vec<(Canvas, Context2d)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A canvas of a given size with its 2D context. Its canvas is kept for the next surface when
+/// it drops.
 pub(crate) struct Surface {
-    canvas: Canvas,
+    /// Always `Some` but while dropping.
+    canvas: Option<Canvas>,
+    /// Whether the canvas goes back to the spares when this drops (a surface made to be read
+    /// back has a context of another kind).
+    spare: bool,
     context: Context2d,
     width: u32,
     height: u32,
 }
 
+impl Drop for Surface {
+    fn drop(&mut self) {
+        let Some(canvas) = self.canvas.take().filter(|_| self.spare) else {
+            return;
+        };
+        SPARE.with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                if spare.len() < SPARE_CANVASES {
+                    spare.push((canvas, self.context.clone().unchecked_into()));
+                }
+            }
+        });
+    }
+}
+
 impl Surface {
-    /// A `width`×`height` surface.
+    /// A `width`×`height` surface to draw and encode a photo on, on a spare canvas where there
+    /// is one.
     ///
     /// # Errors
     /// `UnknownError` when the browser cannot make a canvas of that size.
     pub(crate) fn new(width: u32, height: u32) -> Result<Self> {
+        let spare = SPARE.with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()));
+        if let Some((canvas, context)) = spare {
+            canvas.resize(width, height);
+            // Resizing resets the context's state.
+            context.set_image_smoothing_quality("high");
+            return Ok(Self {
+                canvas: Some(canvas),
+                spare: true,
+                context,
+                width,
+                height,
+            });
+        }
+        Self::fresh(width, height, false)
+    }
+
+    /// A `width`×`height` surface to draw on and read back ([`rgba`](Self::rgba)).
+    ///
+    /// # Errors
+    /// `UnknownError` when the browser cannot make a canvas of that size.
+    pub(crate) fn for_reading(width: u32, height: u32) -> Result<Self> {
+        Self::fresh(width, height, true)
+    }
+
+    /// A `width`×`height` surface on a new canvas; `reads_back`: one made to be read back.
+    fn fresh(width: u32, height: u32, reads_back: bool) -> Result<Self> {
         let failed = |e: JsValue| {
             error::from_js(e)
                 .renamed(imagecapture_core::ErrorName::Unknown)
-                .context(&format!("cannot make a {width}×{height} canvas"))
+                .context(
+                    &[
+                        "cannot make a ",
+                        &text::number(f64::from(width)),
+                        "×",
+                        &text::number(f64::from(height)),
+                        " canvas",
+                    ]
+                    .concat(),
+                )
         };
         let options = js_sys::Object::new();
-        // Our surfaces are drawn once and then read or encoded once: a CPU-backed canvas reads
-        // back without a GPU round trip.
-        let _ = Reflect::set(&options, &"willReadFrequently".into(), &true.into());
+        // A surface to read back is drawn once and then read once: a CPU-backed canvas reads
+        // back without a GPU round trip. A photo's is left to the browser (Chromium draws a
+        // video frame on its GPU canvas and encodes it faster than on a CPU one: measured with
+        // `cargo xtask bench`).
+        if reads_back {
+            let _ = Reflect::set(&options, &"willReadFrequently".into(), &true.into());
+        }
         let (canvas, context) = if has_offscreen_canvas() {
             let canvas = web_sys::OffscreenCanvas::new(width, height).map_err(failed)?;
             let context = canvas
@@ -109,11 +195,38 @@ impl Surface {
             .unchecked_into::<Context2d>();
         context.set_image_smoothing_quality("high");
         Ok(Self {
-            canvas,
+            canvas: Some(canvas),
+            spare: !reads_back,
             context,
             width,
             height,
         })
+    }
+
+    /// Draws the whole of `image` (of `size` pixels) into the rectangle `(x, y, w, h)` of the
+    /// surface, which may reach beyond it (what falls outside is clipped).
+    ///
+    /// # Errors
+    /// As [`draw`](Self::draw).
+    pub(crate) fn place(
+        &self,
+        image: &JsValue,
+        size: (u32, u32),
+        (x, y, w, h): (f64, f64, f64, f64),
+    ) -> Result<()> {
+        self.context
+            .draw_image(
+                image,
+                0.0,
+                0.0,
+                f64::from(size.0),
+                f64::from(size.1),
+                x,
+                y,
+                w,
+                h,
+            )
+            .map_err(drawing_failed)
     }
 
     /// Draws the `crop` rectangle `(x, y, w, h)` of `image` scaled to `size` at the top left.
@@ -139,14 +252,7 @@ impl Surface {
                 f64::from(size.0),
                 f64::from(size.1),
             )
-            .map_err(|e| {
-                let e = error::from_js(e);
-                if e.name() == imagecapture_core::ErrorName::InvalidState {
-                    e
-                } else {
-                    e.renamed(imagecapture_core::ErrorName::Unknown)
-                }
-            })
+            .map_err(drawing_failed)
     }
 
     /// The whole surface as RGBA bytes, rows top to bottom.
@@ -174,10 +280,11 @@ impl Surface {
         let failed = |e: JsValue| {
             error::from_js(e)
                 .renamed(imagecapture_core::ErrorName::Unknown)
-                .context(&format!("cannot encode the photo as {mime}"))
+                .context(&["cannot encode the photo as ", mime].concat())
         };
         let promise = match &self.canvas {
-            Canvas::Offscreen(canvas) => {
+            None => return Err(Error::unknown("the canvas is gone")),
+            Some(Canvas::Offscreen(canvas)) => {
                 let options = web_sys::ImageEncodeOptions::new();
                 options.set_type(mime);
                 if let Some(q) = quality {
@@ -187,7 +294,7 @@ impl Surface {
                     .convert_to_blob_with_options(&options)
                     .map_err(failed)?
             }
-            Canvas::Element(canvas) => {
+            Some(Canvas::Element(canvas)) => {
                 let quality = quality.map_or(JsValue::UNDEFINED, JsValue::from_f64);
                 let mut thrown = None;
                 let promise = Promise::new(&mut |resolve, _reject| {
@@ -207,8 +314,19 @@ impl Surface {
         let blob = JsFuture::from(promise).await.map_err(failed)?;
         // `toBlob` calls back with null when it cannot encode.
         blob.dyn_into::<web_sys::Blob>().map_err(|_| {
-            Error::unknown(format!("the browser could not encode the photo as {mime}"))
+            Error::unknown(["the browser could not encode the photo as ", mime].concat())
         })
+    }
+}
+
+/// A failure of `drawImage`: `InvalidStateError` (a closed source) stays, anything else is
+/// `UnknownError`.
+fn drawing_failed(e: JsValue) -> Error {
+    let e = error::from_js(e);
+    if e.name() == imagecapture_core::ErrorName::InvalidState {
+        e
+    } else {
+        e.renamed(imagecapture_core::ErrorName::Unknown)
     }
 }
 

@@ -1,8 +1,10 @@
 //! `MediaDevices` over `navigator.mediaDevices`.
 
+use imagecapture_core::controls::Control;
 use imagecapture_core::{
     Error, MediaDeviceInfo, MediaDeviceKind, MediaDevicesTrait, MediaStream,
-    MediaStreamConstraints, MediaTrackSupportedConstraints, Result,
+    MediaStreamConstraints, MediaStreamTrackTrait, MediaTrackSupportedConstraints, Result,
+    TrackKind,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -11,23 +13,49 @@ use crate::track::MediaStreamTrack;
 use crate::{dictionary, error};
 
 /// `MediaDevices`: the browser's cameras, through `navigator.mediaDevices`.
+///
+/// # Digital zoom
+///
+/// [`with_digital_zoom`](Self::with_digital_zoom) (off by default) gives the video tracks of
+/// cameras without a zoom of their own a digital zoom, pan and tilt, as the native backend's
+/// `MediaDevices::with_digital_zoom` does: the track offers `zoom` 1–4 (step 0.1), and `pan`
+/// and `tilt` ±180° in arc-seconds where it lacks them too, in `getCapabilities()`,
+/// `getSettings()` and `applyConstraints()` (the track object's own methods, so page code sees
+/// them too), and every `ImageCapture` on the track delivers the cropped-and-scaled view from
+/// `grab_frame` and `take_photo` (a photo is then always ours, drawn from the track's frames).
+/// The ranges and rules are the core's (`imagecapture_core::controls::digital`).
 #[derive(Debug, Clone, Default)]
 pub struct MediaDevices {
     /// `None` where the page has no `navigator.mediaDevices` (not a secure context, or no
     /// `window`): every call then rejects.
     raw: Option<web_sys::MediaDevices>,
+    digital_zoom: bool,
 }
 
 impl MediaDevices {
     /// `navigator.mediaDevices` of this page.
     pub fn new() -> Self {
         let raw = web_sys::window().and_then(|w| w.navigator().media_devices().ok());
-        Self { raw }
+        Self {
+            raw,
+            digital_zoom: false,
+        }
     }
 
     /// Wraps a browser `MediaDevices` object.
     pub fn from_raw(raw: web_sys::MediaDevices) -> Self {
-        Self { raw: Some(raw) }
+        Self {
+            raw: Some(raw),
+            digital_zoom: false,
+        }
+    }
+
+    /// These devices with digital zoom, pan and tilt on (`true`) or off for the tracks opened
+    /// from now on (see [Digital zoom](Self#digital-zoom)).
+    #[must_use]
+    pub fn with_digital_zoom(mut self, on: bool) -> Self {
+        self.digital_zoom = on;
+        self
     }
 
     /// The browser's object; `None` where the page has none (not a secure context).
@@ -91,13 +119,28 @@ impl MediaDevicesTrait for MediaDevices {
             .iter()
             .filter_map(|t| t.dyn_into::<web_sys::MediaStreamTrack>().ok())
             .map(MediaStreamTrack::from_raw)
-            .collect();
+            .collect::<Vec<_>>();
+        if self.digital_zoom {
+            for track in tracks.iter().filter(|t| t.kind() == TrackKind::Video) {
+                // `None`: the camera has a zoom of its own.
+                let _ = crate::digital::attach(track.as_raw());
+            }
+        }
         Ok(MediaStream::new(stream.id(), tracks))
     }
 
     fn get_supported_constraints(&self) -> MediaTrackSupportedConstraints {
-        self.raw.as_ref().map_or_else(Default::default, |raw| {
-            dictionary::from_js(&raw.get_supported_constraints().into())
-        })
+        let mut supported: MediaTrackSupportedConstraints =
+            self.raw.as_ref().map_or_else(Default::default, |raw| {
+                dictionary::from_js(&raw.get_supported_constraints().into())
+            });
+        if self.digital_zoom {
+            // Every track these devices open may offer them (emulated where the camera lacks
+            // them).
+            for control in [Control::Zoom, Control::Pan, Control::Tilt] {
+                control.set_supported_in(&mut supported, true);
+            }
+        }
+        supported
     }
 }

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use imagecapture_core::{Error, ErrorName};
 use js_sys::Reflect;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JavaScript exception or rejection reason as an [`Error`].
@@ -31,7 +32,7 @@ pub fn from_js(value: JsValue) -> Error {
         Some(known) => Error::new(known, message),
         None if name == "SecurityError" => Error::new(ErrorName::NotAllowed, message),
         None if name.is_empty() && message.is_empty() => Error::unknown(describe_unknown(&value)),
-        None => Error::unknown(format!("{name}: {message}")),
+        None => Error::unknown([name.as_str(), ": ", &message].concat()),
     }
 }
 
@@ -71,10 +72,22 @@ fn string_property(value: &JsValue, key: &str) -> Option<String> {
 
 fn describe_unknown(value: &JsValue) -> Cow<'static, str> {
     if value.is_undefined() || value.is_null() {
-        Cow::Borrowed("the browser failed without saying why")
-    } else {
-        Cow::Owned(format!("the browser failed with {value:?}"))
+        return Cow::Borrowed("the browser failed without saying why");
     }
+    // `String(value)`, as a console shows a thrown value; its type where even that throws.
+    let text = js_string(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .or_else(|| value.js_typeof().as_string())
+        .unwrap_or_default();
+    Cow::Owned(["the browser failed with ", &text].concat())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `String(value)`: throws for an object whose conversion throws.
+    #[wasm_bindgen(catch, js_name = String)]
+    fn js_string(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 fn dom_exception(message: &str, name: &str) -> JsValue {

@@ -19,7 +19,7 @@ use crate::browser::{self, Method};
 use crate::source::VideoSource;
 use crate::timer::{now_ms, within};
 use crate::track::MediaStreamTrack;
-use crate::{dictionary, photo};
+use crate::{dictionary, digital, photo};
 
 /// How an [`ImageCapture`] picks between the browser's methods and ours.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,6 +27,13 @@ use crate::{dictionary, photo};
 pub struct ImageCaptureOptions {
     /// Use our implementation of every method, even where the browser has its own.
     pub force_polyfill: bool,
+    /// Digital zoom, pan and tilt (opt-in): where the track's camera has no zoom of its own,
+    /// the track offers `zoom` (and `pan`/`tilt` where it lacks them too) through its own
+    /// `getCapabilities`/`getSettings`/`applyConstraints`, and `grab_frame`/`take_photo`
+    /// deliver the cropped-and-scaled view. See
+    /// [`MediaDevices::with_digital_zoom`](crate::MediaDevices::with_digital_zoom) for the
+    /// details; the emulation is the same.
+    pub digital_zoom: bool,
 }
 
 impl ImageCaptureOptions {
@@ -34,7 +41,15 @@ impl ImageCaptureOptions {
     pub const fn polyfill() -> Self {
         Self {
             force_polyfill: true,
+            digital_zoom: false,
         }
+    }
+
+    /// These options with digital zoom, pan and tilt on or off.
+    #[must_use]
+    pub const fn with_digital_zoom(mut self, on: bool) -> Self {
+        self.digital_zoom = on;
+        self
     }
 }
 
@@ -95,10 +110,17 @@ impl ImageCapture {
     /// `NotSupportedError` when `track.kind` is not `"video"`.
     pub fn with_options(track: MediaStreamTrack, options: ImageCaptureOptions) -> Result<Self> {
         if track.kind() != TrackKind::Video {
-            return Err(Error::not_supported(format!(
-                "ImageCapture needs a video track, not {}",
-                track.kind().as_str()
-            )));
+            return Err(Error::not_supported(
+                [
+                    "ImageCapture needs a video track, not ",
+                    track.kind().as_str(),
+                ]
+                .concat(),
+            ));
+        }
+        if options.digital_zoom {
+            // `None`: the camera has a zoom of its own (or the track takes no new methods).
+            let _ = digital::attach(track.as_raw());
         }
         Ok(Self {
             track,
@@ -155,6 +177,31 @@ impl ImageCapture {
         checked
     }
 
+    /// The part of a `size` frame that digital zoom shows now, where the track has the
+    /// emulation and it is not at the whole frame.
+    fn digital_crop(&self, size: (u32, u32)) -> Option<(u32, u32, u32, u32)> {
+        digital::of(self.track.as_raw()).and_then(|emulation| emulation.crop(size))
+    }
+
+    /// Whether digital zoom now shows less than the whole frame.
+    fn digitally_zoomed(&self) -> bool {
+        self.track
+            .size()
+            .is_some_and(|size| self.digital_crop(size).is_some())
+    }
+
+    /// `bitmap` as digital zoom shows it now: the shown part scaled to the bitmap's size (the
+    /// original closed), or `bitmap` itself at the whole frame.
+    async fn digitally_zoomed_frame(&self, bitmap: ImageBitmap) -> Result<ImageBitmap> {
+        let size = (bitmap.as_raw().width(), bitmap.as_raw().height());
+        let Some(crop) = self.digital_crop(size) else {
+            return Ok(bitmap);
+        };
+        let zoomed = crate::bitmap::create_cropped(bitmap.as_raw().as_ref(), crop, size).await?;
+        // `bitmap` is closed here, when it drops.
+        Ok(ImageBitmap::from_raw(zoomed))
+    }
+
     fn current_size(&self) -> Result<(u32, u32)> {
         self.track
             .size()
@@ -204,7 +251,8 @@ impl ImageCapture {
             };
             let deadline = now_ms() + FRAME_TIMEOUT.as_secs_f64() * 1000.0;
             let still = source.still(flash, deadline).await?;
-            photo::develop(&still.image, still.size, &plan, plan.encoding).await
+            let view = self.digital_crop(still.size);
+            photo::develop(&still.image, still.size, view, &plan, plan.encoding).await
         })
         .await;
         self.release_if_ended();
@@ -364,7 +412,12 @@ impl ImageCaptureTrait for ImageCapture {
     async fn take_photo(&self, settings: &PhotoSettings) -> Result<Blob> {
         check_photo_setting_types(settings)?;
         self.usable()?;
-        if let Some(object) = self.browser_object(Method::TakePhoto) {
+        // Zoomed digitally: ours, drawn from the track's frames (the browser's photo does not
+        // know the emulation).
+        let browser = self
+            .browser_object(Method::TakePhoto)
+            .filter(|_| !self.digitally_zoomed());
+        if let Some(object) = browser {
             let taken = within(
                 PHOTO_TIMEOUT,
                 "takePhoto",
@@ -441,15 +494,22 @@ impl ImageCaptureTrait for ImageCapture {
                 .await
                 .map_err(as_failure)?;
             if let Some(value) = grabbed {
-                return value
+                let bitmap = value
                     .dyn_into::<web_sys::ImageBitmap>()
                     .map(ImageBitmap::from_raw)
                     .map_err(|_| {
                         Error::unknown("the browser's grabFrame() did not give an ImageBitmap")
-                    });
+                    })?;
+                return self
+                    .digitally_zoomed_frame(bitmap)
+                    .await
+                    .map_err(as_failure);
             }
         }
-        self.our_grab_frame().await.map_err(as_failure)
+        let bitmap = self.our_grab_frame().await.map_err(as_failure)?;
+        self.digitally_zoomed_frame(bitmap)
+            .await
+            .map_err(as_failure)
     }
 }
 
@@ -520,7 +580,8 @@ struct Torch {
 
 impl Torch {
     async fn light(track: &MediaStreamTrack) -> Result<Self> {
-        track.apply_constraints(&torch(true)).await?;
+        // Only `advanced`: nothing for the required-controls check to find.
+        track.apply_unchecked(&torch(true)).await?;
         Ok(Self {
             track: track.clone(),
         })
@@ -532,7 +593,7 @@ impl Drop for Torch {
         let track = self.track.clone();
         wasm_bindgen_futures::spawn_local(async move {
             // Best effort: a track that ended has no torch to put out.
-            let _ = track.apply_constraints(&torch(false)).await;
+            let _ = track.apply_unchecked(&torch(false)).await;
         });
     }
 }

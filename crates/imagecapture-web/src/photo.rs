@@ -8,20 +8,35 @@ use wasm_bindgen::JsValue;
 use crate::bitmap::{self, Blob};
 use crate::canvas::Surface;
 
-/// `image` (of `size` pixels) as a photo of `plan`: cropped to the photo's aspect ratio about
-/// the centre, scaled, encoded.
+/// `image` (of `size` pixels) as a photo of `plan`: its `view` (the part digital zoom shows;
+/// `None`: all of it) cropped to the photo's aspect ratio about the centre, scaled, encoded.
 ///
 /// # Errors
 /// `UnknownError` when the browser cannot draw or encode it.
 pub(crate) async fn develop(
     image: &JsValue,
     size: (u32, u32),
+    view: Option<(u32, u32, u32, u32)>,
     plan: &PhotoPlan,
     encoding: PhotoEncoding,
 ) -> Result<Blob> {
     let (width, height) = plan.size;
+    let (vx, vy, vw, vh) = view.unwrap_or((0, 0, size.0, size.1));
+    let (x, y, w, h) = aspect_crop((vw, vh), plan.size);
+    // The part `(vx + x, vy + y, w, h)` is shown by placing the whole image, scaled, so that
+    // the part covers the surface (the canvas clips the rest), not by drawImage's source
+    // rectangle: WebKit's drawImage (and createImageBitmap) of a VideoFrame ignore that
+    // rectangle (pkg/test/cases.js shows it; the digital zoom conformance case caught it).
+    let scale_x = f64::from(width) / f64::from(w.max(1));
+    let scale_y = f64::from(height) / f64::from(h.max(1));
+    let placed = (
+        -f64::from(vx + x) * scale_x,
+        -f64::from(vy + y) * scale_y,
+        f64::from(size.0) * scale_x,
+        f64::from(size.1) * scale_y,
+    );
     let surface = Surface::new(width, height)?;
-    surface.draw(image, aspect_crop(size, plan.size), plan.size)?;
+    surface.place(image, size, placed)?;
     Ok(Blob::from_raw(surface.encode(encoding).await?))
 }
 
@@ -70,5 +85,5 @@ pub(crate) async fn conform(
             quality: imagecapture_core::limits::DEFAULT_JPEG_QUALITY,
         }
     });
-    develop(decoded.as_raw().as_ref(), size, plan, encoding).await
+    develop(decoded.as_raw().as_ref(), size, None, plan, encoding).await
 }

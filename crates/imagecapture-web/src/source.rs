@@ -30,7 +30,7 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use imagecapture_core::{Error, Result};
+use imagecapture_core::{Error, Result, text};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::{Closure, wasm_bindgen};
 use wasm_bindgen::{JsCast, JsValue};
@@ -293,10 +293,14 @@ impl VideoSource {
                 return result;
             }
             if now >= deadline {
-                return Err(Error::unknown(format!(
-                    "no new frame came from the camera within {} ms",
-                    (now - started).round()
-                )));
+                return Err(Error::unknown(
+                    [
+                        "no new frame came from the camera within ",
+                        &text::number((now - started).round()),
+                        " ms",
+                    ]
+                    .concat(),
+                ));
             }
             self.inner.wait(deadline - now).await;
         }
@@ -321,10 +325,14 @@ impl VideoSource {
                 }
             }
             if now >= deadline {
-                return Err(Error::unknown(format!(
-                    "no frame came from the camera within {} ms",
-                    (now - started).round()
-                )));
+                return Err(Error::unknown(
+                    [
+                        "no frame came from the camera within ",
+                        &text::number((now - started).round()),
+                        " ms",
+                    ]
+                    .concat(),
+                ));
             }
             self.inner.wait(deadline - now).await;
         }
@@ -336,9 +344,9 @@ impl Inner {
         if self.track.ready_state() == web_sys::MediaStreamTrackState::Live {
             Ok(())
         } else {
-            Err(Error::unknown(format!(
-                "the track ended while waiting for {what}"
-            )))
+            Err(Error::unknown(
+                ["the track ended while waiting for ", what].concat(),
+            ))
         }
     }
 
@@ -454,7 +462,7 @@ impl Inner {
     fn thumbnail(&self, image: &JsValue, (w, h): (u32, u32)) -> Option<Vec<u8>> {
         let mut surface = self.thumbnails.borrow_mut();
         if surface.is_none() {
-            *surface = Surface::new(THUMBNAIL.0, THUMBNAIL.1).ok();
+            *surface = Surface::for_reading(THUMBNAIL.0, THUMBNAIL.1).ok();
         }
         let surface = surface.as_ref()?;
         surface.draw(image, (0, 0, w, h), THUMBNAIL).ok()?;

@@ -7,7 +7,7 @@ use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use imagecapture_core::{Error, Result};
+use imagecapture_core::{Error, Result, text};
 use js_sys::Promise;
 use wasm_bindgen_futures::JsFuture;
 
@@ -96,8 +96,8 @@ pub(crate) async fn within<T>(
     let ms = limit.as_secs_f64() * 1000.0;
     match race(future, sleep(ms)).await {
         Either::Left(result) => result,
-        Either::Right(()) => Err(Error::unknown(format!(
-            "{what} did not finish within {ms} ms"
-        ))),
+        Either::Right(()) => Err(Error::unknown(
+            [what, " did not finish within ", &text::number(ms), " ms"].concat(),
+        )),
     }
 }

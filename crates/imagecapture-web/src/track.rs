@@ -34,6 +34,16 @@ impl MediaStreamTrack {
         self.raw
     }
 
+    /// Turns digital zoom, pan and tilt on for this track (see
+    /// [`MediaDevices`](crate::MediaDevices#digital-zoom)), for tracks that do not come from
+    /// [`MediaDevices::with_digital_zoom`](crate::MediaDevices::with_digital_zoom) (a canvas's
+    /// `captureStream()`, another library's `getUserMedia`). True when the track has the
+    /// emulation now; false when its camera has a zoom of its own (that one is used), or the
+    /// track object cannot take new methods.
+    pub fn enable_digital_zoom(&self) -> bool {
+        self.kind() == TrackKind::Video && crate::digital::attach(&self.raw).is_some()
+    }
+
     /// `InvalidStateError` unless the track is live and enabled: the first check of every
     /// `ImageCapture` method (Chrome and WPT count a disabled track as inactive).
     pub(crate) fn check_usable(&self) -> Result<()> {
@@ -167,6 +177,16 @@ impl MediaStreamTrackTrait for MediaStreamTrack {
 
     async fn apply_constraints(&self, constraints: &MediaTrackConstraints) -> Result<()> {
         self.check_required_controls(constraints)?;
+        self.apply_unchecked(constraints).await
+    }
+}
+
+impl MediaStreamTrack {
+    /// The browser's `applyConstraints(constraints)` alone, without
+    /// [`check_required_controls`](Self::check_required_controls): for constraints whose basic
+    /// set requires nothing (the torch's `advanced` set), where that check could only pass. It
+    /// keeps the constraint resolver out of the npm package, which applies nothing else.
+    pub(crate) async fn apply_unchecked(&self, constraints: &MediaTrackConstraints) -> Result<()> {
         let js = dictionary::to_js(constraints)?;
         let promise = self
             .raw

@@ -1,11 +1,16 @@
-//! The conformance suite in a browser, on the web backend, twice in one build:
+//! The conformance suite in a browser, on the web backend, five times in one build:
 //!
 //! - `own`: the browser's own `ImageCapture` methods where it has them (all four in Chromium;
 //!   none in Firefox, where this is ours again), ours for the rest;
 //! - `forced`: ours for every method (`set_force_polyfill(true)`);
 //! - `forced_without_video_frame`, `forced_polling`: ours again, as in older browsers that lack
 //!   `VideoFrame`, or `VideoFrame` and `requestVideoFrameCallback` (the fallbacks of our
-//!   `grabFrame`).
+//!   `grabFrame`);
+//! - `digital_zoom`: as `own`, on tracks with digital zoom, pan and tilt (the control cases
+//!   then run on the emulated zoom where the browser's camera has no controls of its own).
+//!
+//! The digital zoom case itself runs on a canvas test card in every mode (see
+//! [`test_card_track`]).
 //!
 //! What differs between browsers is learnt at run time from the browser itself (its raw APIs,
 //! not this crate's), so a bug of ours cannot excuse itself as a browser trait.
@@ -55,6 +60,11 @@ enum Mode {
     ForcedWithoutVideoFrame,
     /// Ours, as in a browser with neither (Firefox before 130): frames found by polling.
     ForcedPolling,
+    /// The browser's own methods where it has them, on tracks with digital zoom, pan and tilt
+    /// (`MediaDevices::with_digital_zoom`): every case again on tracks whose
+    /// `getCapabilities`/`getSettings`/`applyConstraints` are the emulation's, and the control
+    /// cases on the emulated zoom where the camera has no controls of its own (Firefox).
+    DigitalZoom,
 }
 
 /// The methods this build removes from the browser's `ImageCapture.prototype` (see the top).
@@ -243,20 +253,46 @@ thread_local! {
 /// `MediaDevices` that remember every track they open, so that the next case can stop what a
 /// failed case left live: a live track keeps Chromium's fake camera open at its size, and the
 /// next case's `applyConstraints` to another size would then fail too.
-struct Devices(MediaDevices);
+///
+/// With `test_card`, their one camera is a canvas painting a still test card (a grid of
+/// colours that differ from each neighbour, see [`test_card_track`]) with digital zoom on: the
+/// browsers' fake cameras show flat or mostly flat pictures, on which a crop could not be told
+/// from the whole frame.
+struct Devices {
+    camera: MediaDevices,
+    test_card: bool,
+}
+
+impl Devices {
+    fn camera() -> Self {
+        Self {
+            camera: MediaDevices::new(),
+            test_card: false,
+        }
+    }
+}
 
 impl MediaDevicesTrait for Devices {
     type Track = MediaStreamTrack;
 
     async fn enumerate_devices(&self) -> imagecapture_core::Result<Vec<MediaDeviceInfo>> {
-        self.0.enumerate_devices().await
+        self.camera.enumerate_devices().await
     }
 
     async fn get_user_media(
         &self,
         constraints: &MediaStreamConstraints,
     ) -> imagecapture_core::Result<MediaStream<MediaStreamTrack>> {
-        let stream = self.0.get_user_media(constraints).await?;
+        let stream = if self.test_card {
+            let track = MediaStreamTrack::from_raw(test_card_track());
+            assert!(
+                track.enable_digital_zoom(),
+                "digital zoom on a canvas track"
+            );
+            MediaStream::new("test-card".to_owned(), vec![track])
+        } else {
+            self.camera.get_user_media(constraints).await?
+        };
         OPENED.with(|opened| {
             // `Clone::clone`: web-sys's inherent `clone()` is `MediaStreamTrack.clone()`.
             opened
@@ -267,8 +303,80 @@ impl MediaDevicesTrait for Devices {
     }
 
     fn get_supported_constraints(&self) -> MediaTrackSupportedConstraints {
-        self.0.get_supported_constraints()
+        self.camera.get_supported_constraints()
     }
+}
+
+/// `method.apply(target, args)` through `Reflect`.
+fn call(target: &JsValue, method: &str, args: &[JsValue]) -> JsValue {
+    let function: js_sys::Function = get(target, method).unchecked_into();
+    Reflect::apply(&function, target, &args.iter().collect::<js_sys::Array>())
+        .unwrap_or_else(|e| panic!("{method}() threw {e:?}"))
+}
+
+/// A 640×480 video track from a canvas painting a test card: 8×6 cells whose red and green
+/// rise across and down and whose blue alternates like a chessboard, so that every cell
+/// differs from each neighbour by far more than a scaler's blur. A square in the top-left
+/// corner (above the rows the pixel checks look at) changes colour at every repaint, every
+/// 30 ms, so that the track keeps delivering new frames; painting stops when the track ends.
+fn test_card_track() -> web_sys::MediaStreamTrack {
+    use wasm_bindgen::closure::Closure;
+    let document = get(&js_sys::global(), "document");
+    let canvas = call(&document, "createElement", &["canvas".into()]);
+    Reflect::set(&canvas, &"width".into(), &640.into()).unwrap();
+    Reflect::set(&canvas, &"height".into(), &480.into()).unwrap();
+    let context = call(&canvas, "getContext", &["2d".into()]);
+    let fill = move |context: &JsValue, colour: String, rect: [i32; 4]| {
+        Reflect::set(context, &"fillStyle".into(), &colour.into()).unwrap();
+        let args = rect.map(JsValue::from);
+        call(context, "fillRect", &args);
+    };
+    for row in 0..6 {
+        for column in 0..8 {
+            let colour = format!(
+                "rgb({}, {}, {})",
+                30 + column * 30,
+                20 + row * 40,
+                if (row + column) % 2 == 0 { 0 } else { 255 }
+            );
+            fill(&context, colour, [column * 80, row * 60, 80, 60]);
+        }
+    }
+    let stream = call(&canvas, "captureStream", &[30.into()]);
+    let track: web_sys::MediaStreamTrack = call(&stream, "getVideoTracks", &[])
+        .unchecked_into::<js_sys::Array>()
+        .get(0)
+        .unchecked_into();
+    let painted = track.clone();
+    let count = std::cell::Cell::new(0u32);
+    let interval = std::rc::Rc::new(std::cell::Cell::new(0));
+    let cleared = std::rc::Rc::clone(&interval);
+    let repaint = Closure::<dyn Fn()>::new(move || {
+        if painted.ready_state() == web_sys::MediaStreamTrackState::Ended {
+            web_sys::window()
+                .unwrap()
+                .clear_interval_with_handle(cleared.get());
+            return;
+        }
+        count.set(count.get().wrapping_add(1));
+        let shade = (count.get() * 37) % 256;
+        fill(
+            &context,
+            format!("rgb({shade}, {shade}, {shade})"),
+            [0, 0, 40, 40],
+        );
+    });
+    let id = web_sys::window()
+        .unwrap()
+        .set_interval_with_callback_and_timeout_and_arguments_0(
+            repaint.as_ref().unchecked_ref(),
+            30,
+        )
+        .unwrap();
+    interval.set(id);
+    // The page owns the callback from now on (test code: one per case that asks for it).
+    repaint.forget();
+    track
 }
 
 /// Stops the tracks earlier cases opened (all of them, when a case failed half-way).
@@ -289,17 +397,22 @@ impl WebHarness {
     async fn new(mode: Mode) -> Self {
         shape_the_browser();
         stop_leftover_tracks();
-        set_force_polyfill(mode != Mode::Own);
+        set_force_polyfill(!matches!(mode, Mode::Own | Mode::DigitalZoom));
         imagecapture_web::testing::limit_frame_apis(match mode {
-            Mode::Own | Mode::Forced => None,
+            Mode::Own | Mode::Forced | Mode::DigitalZoom => None,
             Mode::ForcedWithoutVideoFrame => Some((true, false)),
             Mode::ForcedPolling => Some((false, false)),
         });
         let camera = camera().await;
-        let own_photo = mode == Mode::Own && browser_has(Method::TakePhoto);
-        let own_grab = mode == Mode::Own && browser_has(Method::GrabFrame);
+        let own = matches!(mode, Mode::Own | Mode::DigitalZoom);
+        let own_photo = own && browser_has(Method::TakePhoto);
+        let own_grab = own && browser_has(Method::GrabFrame);
+        let mut devices = Devices::camera();
+        if mode == Mode::DigitalZoom {
+            devices.camera = devices.camera.with_digital_zoom(true);
+        }
         Self {
-            devices: Devices(MediaDevices::new()),
+            devices,
             expectations: Expectations {
                 // Ours gives JPEG; the browser's own takePhoto() keeps its type when no `type`
                 // is asked for (PNG on Chromium's fake camera).
@@ -346,6 +459,13 @@ impl Harness for WebHarness {
     fn now_ms(&self) -> f64 {
         web_sys::window().unwrap().performance().unwrap().now()
     }
+
+    fn devices_with_digital_zoom(&self) -> Option<Devices> {
+        Some(Devices {
+            camera: MediaDevices::new().with_digital_zoom(true),
+            test_card: true,
+        })
+    }
 }
 
 fn report(mode: &str, case: &str, outcome: Outcome) {
@@ -360,6 +480,7 @@ macro_rules! web_suite {
         web_suite!(@mode forced, Forced, $($case),*);
         web_suite!(@mode forced_without_video_frame, ForcedWithoutVideoFrame, $($case),*);
         web_suite!(@mode forced_polling, ForcedPolling, $($case),*);
+        web_suite!(@mode digital_zoom, DigitalZoom, $($case),*);
     };
     (@mode $module:ident, $mode:ident, $($case:ident),*) => {
         mod $module {
