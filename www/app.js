@@ -63,8 +63,20 @@ window.addEventListener('unhandledrejection', (event) =>
 // ---------------------------------------------------------------------------------------------
 // The package
 
+const query = new URLSearchParams(location.search);
 /** `?ours`: the package's implementation for every method, even where the browser has one. */
-const forceOurs = new URLSearchParams(location.search).has('ours');
+const forceOurs = query.has('ours');
+/** `?zoom`: digital zoom, pan and tilt where the camera has no zoom (`install({ digitalZoom })`). */
+const digitalZoom = query.has('zoom');
+
+/** This page's URL with the query parameter `name` on or off, the others kept. */
+function withParam(name, on) {
+  const next = new URLSearchParams(location.search);
+  if (on) next.set(name, '');
+  else next.delete(name);
+  const text = next.toString().replace(/=(&|$)/g, '$1');
+  return text ? `?${text}` : './';
+}
 
 /**
  * Loads the package from ./pkg/ through its polyfill entry, the way a page uses it
@@ -76,21 +88,38 @@ const forceOurs = new URLSearchParams(location.search).has('ours');
 async function loadPackage() {
   await import('./pkg/polyfill.js');
   const { install } = await import('./pkg/index.js');
-  return install({ force: forceOurs });
+  return install({ force: forceOurs, digitalZoom });
 }
 
-/** One badge per method: "kept" is the browser's own method, "supplied" ours. */
+/**
+ * The badge for each of install()'s answers: "kept" is the browser's own method, "supplied"
+ * ours, "wrapped" the browser's own behind the package's checks (a browser method known to break
+ * the spec, such as WebKit's: the browser's camera does the work, the package the checks).
+ */
+const BADGES = {
+  kept: { source: 'browser', text: "browser's own", title: "This browser's own method." },
+  wrapped: {
+    source: 'wrapped',
+    text: "browser's own, wrapped",
+    title: "This browser's own method, behind the imagecapture package's checks: on its own it breaks the spec here.",
+  },
+  supplied: { source: 'ours', text: 'imagecapture (ours)', title: "The imagecapture package's method." },
+};
+
+/** One badge per method, from install()'s report. */
 function showBadges(report) {
   for (const item of ui.badges.children) {
     const badge = item.querySelector('.badge');
-    const ours = report[item.dataset.method] === 'supplied';
-    badge.dataset.source = ours ? 'ours' : 'browser';
-    badge.textContent = ours ? 'imagecapture (ours)' : "browser's own";
+    const answer = report[item.dataset.method];
+    const { source, text, title } = BADGES[answer] ?? { source: 'unknown', text: String(answer), title: '' };
+    badge.dataset.source = source;
+    badge.textContent = text;
+    badge.title = title;
   }
-  if (forceOurs) {
-    $('mode-link').href = './';
-    $('mode-link').textContent = "Use the browser's own methods where it has them";
-  }
+  $('mode-link').href = withParam('ours', !forceOurs);
+  if (forceOurs) $('mode-link').textContent = "Use the browser's own methods where it has them";
+  $('zoom-link').href = withParam('zoom', !digitalZoom);
+  if (digitalZoom) $('zoom-link').textContent = 'Turn digital zoom off';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,14 +1,15 @@
-// A tiny static file server for the browser tests: serves the package folder (pkg/) on
-// http://localhost (a secure context in every browser, so getUserMedia and ImageCapture exist)
-// with the MIME types a browser insists on (`application/wasm` for streaming compilation,
-// `text/javascript` for modules).
+// A tiny static file server for the browser tests and the benchmark page: serves the package
+// folder (pkg/), or the folders given, on http://localhost (a secure context in every browser,
+// so getUserMedia and ImageCapture exist) with the MIME types a browser insists on
+// (`application/wasm` for streaming compilation, `text/javascript` for modules). No way out of a
+// served folder, nor into a node_modules folder below one.
 
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The folder served: pkg/, so pages reach `/dist/…` and `/test/…`. */
+/** The folder served by default: pkg/, so pages reach `/dist/…` and `/test/…`. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const TYPES = {
@@ -23,17 +24,26 @@ const TYPES = {
 
 /**
  * Starts the server on a free port of the loopback interface.
+ *
+ * `root`: the folder served at `/` (pkg/ by default); `mounts`: several, as `[urlPrefix, folder]`
+ * pairs, each prefix ending in `/`: a path is served by the first pair whose prefix it starts
+ * with, so list the longer prefixes first; `headers`: more headers for every file served.
+ * @param {{ root?: string, mounts?: [string, string][], headers?: Record<string, string> }} [options]
  * @returns {Promise<{ origin: string, close: () => Promise<void> }>}
  */
-export async function serve() {
+export async function serve({ root = ROOT, mounts = [['/', root]], headers = {} } = {}) {
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
-    if (path === '/favicon.ico') {
-      response.writeHead(204).end();
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    if (path === '/favicon.ico' || !mount) {
+      response.writeHead(path === '/favicon.ico' ? 204 : 404).end();
       return;
     }
-    const file = normalize(join(ROOT, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(ROOT) || file.split(sep).includes('node_modules')) {
+    const [prefix, folder] = mount;
+    const rest = path.slice(prefix.length);
+    const file = normalize(join(folder, rest === '' || rest.endsWith('/') ? `${rest}index.html` : rest));
+    const inside = relative(folder, file);
+    if (inside.startsWith('..') || inside.split(sep).includes('node_modules')) {
       response.writeHead(403).end();
       return;
     }
@@ -42,6 +52,7 @@ export async function serve() {
       response.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Cache-Control': 'no-store',
+        ...headers,
       });
       response.end(body);
     } catch {

@@ -1,20 +1,30 @@
 // The demo page (www/) end to end, used as a person would use it, in headless Chromium and
-// Firefox with their fake cameras: wait for the camera, press Grab frame and Take photo, move
-// the photo-resolution slider and a camera control, and check what is on screen (canvases with
-// real pixels at the right size, the right badges, the panel following the camera, no error),
-// then save a screenshot of the page to artifacts/ and check that it is not blank.
+// Firefox with their fake cameras and in WebKit's three shapes with its mock camera: wait for the
+// camera, press Grab frame and Take photo, move the photo-resolution slider and a camera control,
+// and check what is on screen (canvases with real pixels at the right size, the right badge per
+// method, the panel following the camera, no error), then save a screenshot of the page to
+// artifacts/ and check that it is not blank and shows the camera's pictures where they belong.
 //
-// Run by `cargo xtask test` (demo::e2e serves the page on a free port and passes its origin), or
-// by hand against a running `cargo xtask demo`:
+// The browsers are pkg/test/browsers.js's, the package tests' own driver. WebKit's shapes (see
+// there and crates/xtask/src/webkit.rs): `webkit-native` with WebKit's own ImageCapture (Safari
+// 26), `webkit-partial` the same without grabFrame (Safari 18.x: the test server removes it
+// before the page's scripts run, when the page is asked for with `?e2e-remove=grabFrame`; see
+// crates/xtask/src/demo.rs), `webkit-polyfill` without ImageCapture.
+//
+// Run by `cargo xtask test` (demo::e2e serves the page on a free port, passes its origin, and
+// gives WebKit an X display and a D-Bus session bus of its own), or by hand against a running
+// `cargo xtask demo` (no `?e2e-remove` there: webkit-partial then fails; without DISPLAY, the
+// driver starts its own Xvfb):
 //
 //   DEMO_ORIGIN=http://localhost:8000 node --test tests/e2e/demo.test.js
+//   DEMO_ORIGIN=… node --test --test-name-pattern=webkit tests/e2e/demo.test.js   # one browser
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-import { launch } from './browsers.js';
+import { launch } from '../../pkg/test/browsers.js';
 import { decodePng, summarise } from './png.js';
 
 const ORIGIN = process.env.DEMO_ORIGIN;
@@ -27,41 +37,108 @@ const CONSTRAINTS = [
   'focusDistance', 'pan', 'tilt', 'zoom', 'torch',
 ];
 
+/** Every method from the same source: `browser` (kept), `wrapped` or `ours` (supplied). */
+const every = (source) => Object.fromEntries(METHODS.map((method) => [method, source]));
+
+/** What each badge says, by source (www/app.js). */
+const BADGE_TEXT = {
+  browser: "browser's own",
+  wrapped: "browser's own, wrapped",
+  ours: 'imagecapture (ours)',
+};
+
 /**
  * The page in each browser, and what a person should see there (TOOLCHAIN.md's facts about the
- * fake cameras).
+ * fake cameras, docs/webkit.md's about WebKit's).
+ *
+ * - `sources`: the badge of each method, as install() reports it;
+ * - `photoFollowsSlider`: whether the photo has the width asked for;
+ * - `capabilities`: the image-capture capabilities the track reports; `controls`: those the page
+ *   gives a control (a range needs a min and a max);
+ * - `move`: a slider moved one step with the keyboard, whose value must reach the track;
+ * - `vivid`: the least share of vividly coloured pixels in the screenshot.
  */
+/** Chromium's fake camera, whichever ImageCapture is at work. */
+const CHROMIUM_CAMERA = {
+  capabilities: ['exposureMode', 'focusMode', 'exposureTime', 'focusDistance'],
+  controls: ['exposureMode', 'focusMode', 'exposureTime', 'focusDistance'],
+  move: 'focusDistance',
+  vivid: 0.05,
+};
+
 const RUNS = [
   {
     browser: 'chromium',
     path: '/',
     screenshot: 'demo-chromium.png',
     // Chromium ships all four methods: the package keeps every one.
-    source: 'browser',
+    sources: every('browser'),
     // Chromium's own takePhoto() ignores imageWidth/imageHeight on its fake camera: the photo
     // is always the capture size (640×480). The page says so; the `?ours` run below checks the
     // slider with the package's takePhoto() in the same browser.
     photoFollowsSlider: false,
-    controls: ['exposureMode', 'focusMode', 'exposureTime', 'focusDistance'],
+    ...CHROMIUM_CAMERA,
   },
   {
     browser: 'chromium',
     path: '/?ours',
     screenshot: 'demo-chromium-ours.png',
-    source: 'ours',
+    sources: every('ours'),
     photoFollowsSlider: true,
-    controls: ['exposureMode', 'focusMode', 'exposureTime', 'focusDistance'],
+    ...CHROMIUM_CAMERA,
   },
   {
     browser: 'firefox',
     path: '/',
     screenshot: 'demo-firefox.png',
     // Firefox has no ImageCapture of its own: the package supplies every method.
-    source: 'ours',
+    sources: every('ours'),
     photoFollowsSlider: true,
     // Firefox's track reports no image-capture capability at all.
+    capabilities: [],
     controls: [],
+    vivid: 0.05,
   },
+  {
+    browser: 'firefox',
+    path: '/?zoom',
+    screenshot: 'demo-firefox-zoom.png',
+    sources: every('ours'),
+    photoFollowsSlider: true,
+    // install({ digitalZoom: true }): a camera without zoom gets a digital one, and pan and
+    // tilt, each with a slider that drives applyConstraints().
+    capabilities: ['pan', 'tilt', 'zoom'],
+    controls: ['pan', 'tilt', 'zoom'],
+    move: 'zoom',
+    vivid: 0.05,
+  },
+  ...[
+    // Safari 26: WebKit's four methods, each wrapped by install() (docs/webkit.md).
+    { shape: 'webkit-native', path: '/', sources: every('wrapped') },
+    // Safari 18.x: no grabFrame of WebKit's, so ours; the other three WebKit's, wrapped.
+    {
+      shape: 'webkit-partial',
+      path: '/?e2e-remove=grabFrame',
+      sources: { ...every('wrapped'), grabFrame: 'ours' },
+    },
+    // No ImageCapture at all: the package supplies every method.
+    { shape: 'webkit-polyfill', path: '/', sources: every('ours') },
+  ].map(({ shape, path, sources }) => ({
+    browser: shape,
+    path,
+    screenshot: `demo-${shape}.png`,
+    sources,
+    // Ours, or WebKit's behind ours, which redraws WebKit's photo at the size asked for.
+    photoFollowsSlider: true,
+    // The second mock camera (the page asks for zoom): its focusDistance is `{min: 0.2}`
+    // alone, which makes no slider.
+    capabilities: ['whiteBalanceMode', 'focusDistance', 'zoom', 'torch'],
+    controls: ['whiteBalanceMode', 'zoom', 'torch'],
+    move: 'zoom',
+    // WebKit's mock camera draws grey, with a small strip of colour bars: the badges and that
+    // strip are the vivid pixels (the camera views are checked where they are, below).
+    vivid: 0.005,
+  })),
 ];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -149,7 +226,7 @@ if (!ORIGIN) {
 }
 
 function describeRun(run) {
-  describe(`the demo page in ${run.browser} (${run.path})`, { timeout: 180_000 }, () => {
+  describe(`the demo page in ${run.browser} (${run.path})`, { timeout: 240_000 }, () => {
     let browser;
     before(async () => {
       browser = await launch(run.browser);
@@ -169,14 +246,14 @@ function describeRun(run) {
       );
     });
 
-    test(`badges every method as ${run.source === 'browser' ? "the browser's own" : 'ours'}`, async () => {
+    const badged = METHODS.map((m) => `${m} ${run.sources[m]}`).join(', ');
+    test(`badges each method as install() reports it: ${badged}`, async () => {
       const badges = await browser.run(
         "[...document.querySelectorAll('#badges li')].map((li) => [li.dataset.method, li.querySelector('.badge').dataset.source, li.querySelector('.badge').textContent])",
       );
-      const label = run.source === 'browser' ? "browser's own" : 'imagecapture (ours)';
       assert.deepEqual(
         badges,
-        METHODS.map((method) => [method, run.source, label]),
+        METHODS.map((method) => [method, run.sources[method], BADGE_TEXT[run.sources[method]]]),
       );
     });
 
@@ -241,27 +318,36 @@ function describeRun(run) {
     test('has a control for each image-capture capability of the track, and only those', async () => {
       const capabilities = await panel(browser, 'track-capabilities');
       const reported = CONSTRAINTS.filter((name) => name in capabilities);
-      assert.deepEqual(reported, run.controls, 'the capabilities the fake camera reports');
+      assert.deepEqual(reported, run.capabilities, 'the capabilities the fake camera reports');
       const controls = await browser.run(
         "[...document.querySelectorAll('#controls [data-constraint]')].map((c) => c.dataset.constraint)",
       );
-      assert.deepEqual(controls, reported);
+      assert.deepEqual(controls, run.controls);
       const hidden = await browser.run("document.getElementById('controls-section').hidden");
-      assert.equal(hidden, reported.length === 0, 'the controls section shows only with controls in it');
+      assert.equal(hidden, run.controls.length === 0, 'the controls section shows only with controls in it');
     });
 
-    if (run.controls.includes('focusDistance')) {
-      test('moving a control applies it, and the settings panel follows', async () => {
-        const before = Number((await panel(browser, 'track-settings')).focusDistance);
-        await browser.press('#control-focusDistance', 'ArrowRight');
-        const wanted = before + 5; // the capability's step
+    if (run.move) {
+      test(`moving a control (${run.move}) applies it, and the settings panel follows`, async () => {
+        const name = run.move;
+        const before = Number((await panel(browser, 'track-settings'))[name]);
+        const { min, max, step } = JSON.parse((await panel(browser, 'track-capabilities'))[name]);
+        await browser.press(`#control-${name}`, 'ArrowRight');
+        const slider = await browser.run(
+          `(() => { const i = document.getElementById('control-${name}'); return { value: Number(i.value), shown: document.querySelector('output[for=control-${name}]').textContent }; })()`,
+        );
+        // One step of the capability's; without a step the slider's own (any value goes).
+        if (step > 0) assert.equal(slider.value, before + step, `one step of ${step} from ${before}`);
+        else assert.ok(slider.value > before && slider.value <= max, `right of ${before}: ${slider.value}`);
+        assert.ok(slider.value >= min);
+        const shown = slider.value;
+        const unit = { focusDistance: ' m', zoom: '×' }[name] ?? '';
+        assert.equal(slider.shown, `${Number.isInteger(shown) ? shown : shown.toFixed(2).replace(/\.?0+$/, '')}${unit}`);
         await waitFor(
           browser,
-          `/^focusDistance: ${wanted}$/m.test(${text('track-settings')})`,
-          `focusDistance ${wanted} in the settings panel`,
+          `(() => { const line = ${text('track-settings')}.split('\\n').find((l) => l.startsWith('${name}: ')); return line && Math.abs(Number(line.slice(${name.length + 2})) - ${shown}) < 1e-6; })()`,
+          `${name} ${shown} in the settings panel`,
         );
-        const shown = await browser.run("document.querySelector('output[for=control-focusDistance]').textContent");
-        assert.equal(shown, `${wanted} m`);
       });
     }
 
@@ -271,15 +357,46 @@ function describeRun(run) {
     });
 
     test(`looks right: artifacts/${run.screenshot} is not blank`, async () => {
+      // From the top, where the camera views are in every screenshot (WebKit's is of the
+      // window only; Chromium's and Firefox's are of the whole page).
+      // Scrolled to the top (the slider moved above scrolled it), and painted so: WebKit's
+      // screenshot shows the window as last painted.
+      await browser.run(`(async () => {
+        window.scrollTo(0, 0);
+        await new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)));
+        await new Promise((later) => setTimeout(later, 200));
+      })()`);
       const png = await browser.screenshot();
       await mkdir(ARTIFACTS, { recursive: true });
       await writeFile(`${ARTIFACTS}${run.screenshot}`, png);
-      const look = summarise(decodePng(png));
+      const image = decodePng(png);
+      // Where the views are in the screenshot, read after it was taken (a driver may scroll to
+      // take it): in the page for a whole-page screenshot, in the window for a window-only one.
+      const views = await browser.run(`(() => {
+        const wholePage = ${image.height} > innerHeight * devicePixelRatio + 1;
+        const dx = wholePage ? scrollX : 0;
+        const dy = wholePage ? scrollY : 0;
+        return Object.fromEntries(['preview', 'frame', 'photo'].map((id) => {
+          const r = document.getElementById(id).getBoundingClientRect();
+          return [id, { x: (r.x + dx) * devicePixelRatio, y: (r.y + dy) * devicePixelRatio, width: r.width * devicePixelRatio, height: r.height * devicePixelRatio }];
+        }));
+      })()`);
+      const look = summarise(image);
       console.log(`screenshot: ${ARTIFACTS}${run.screenshot} ${JSON.stringify(look)}`);
       assert.ok(look.width >= 800 && look.height >= 600, `a whole page: ${look.width}×${look.height}`);
       // Text on white has a few dozen colours; the camera views and badges bring far more.
       assert.ok(look.colours > 256, `many colours: ${look.colours}`);
-      assert.ok(look.vivid > 0.05, `camera pictures on screen: ${(look.vivid * 100).toFixed(1)}% vivid pixels`);
+      assert.ok(look.vivid > run.vivid, `camera pictures on screen: ${(look.vivid * 100).toFixed(1)}% vivid pixels`);
+      // Where the preview, the frame and the photo are (inside their borders), the screenshot
+      // shows a picture: not the page's background, not black (Firefox's fake camera is one
+      // flat colour but for a line of text, so no more is asked of each view).
+      for (const [id, r] of Object.entries(views)) {
+        assert.ok(r.width > 100 && r.height > 50, `${id} is laid out: ${JSON.stringify(r)}`);
+        const inner = { x: r.x + 4, y: r.y + 4, width: r.width - 8, height: r.height - 8 };
+        const view = summarise(image, inner);
+        assert.ok(view.width > 0 && view.height > 0, `${id} is in the screenshot: ${JSON.stringify(r)}`);
+        assert.ok(view.foreground > 0.9 && view.lit > 0.5, `${id} shows a picture: ${JSON.stringify(view)}`);
+      }
     });
   });
 }

@@ -1,5 +1,5 @@
 // Just enough PNG decoding to look at a screenshot in node, with the zlib node has built in:
-// 8-bit RGB or RGBA, not interlaced, which is what Chromium and Firefox write.
+// 8-bit RGB or RGBA, not interlaced, which is what Chromium, Firefox and WebKit write.
 
 import { inflateSync } from 'node:zlib';
 
@@ -73,17 +73,41 @@ function paeth(a, b, c) {
 }
 
 /**
- * What a glance at the image would tell: how many distinct colours it has, and which share of
- * its pixels is vividly coloured (channels far apart: a camera picture, a badge; never the
- * black, white or grey of text and background).
+ * What a glance at the image, or at the rectangle `area` of it (pixels, clipped to the image),
+ * would tell: how many distinct colours it has, which share of its pixels is vividly coloured
+ * (channels far apart: a camera picture, a badge; never the black, white or grey of text and
+ * background), which share is lit (not black), and which share differs from `background` (an
+ * `[r, g, b]`; by default its top left pixel, the page's background in a screenshot) by more than
+ * a little.
  */
-export function summarise({ width, height, channels, pixels }) {
+export function summarise(image, area, background) {
+  const { width, height, channels, pixels } = image;
+  const x0 = Math.max(0, Math.round(area?.x ?? 0));
+  const y0 = Math.max(0, Math.round(area?.y ?? 0));
+  const x1 = Math.min(width, Math.round(area ? area.x + area.width : width));
+  const y1 = Math.min(height, Math.round(area ? area.y + area.height : height));
+  const [br, bg, bb] = background ?? [pixels[0], pixels[1], pixels[2]];
   const colours = new Set();
   let vivid = 0;
-  for (let i = 0; i < pixels.length; i += channels) {
-    const [r, g, b] = [pixels[i], pixels[i + 1], pixels[i + 2]];
-    colours.add((r << 16) | (g << 8) | b);
-    if (Math.max(r, g, b) - Math.min(r, g, b) > 64) vivid += 1;
+  let lit = 0;
+  let foreground = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = (y * width + x) * channels;
+      const [r, g, b] = [pixels[i], pixels[i + 1], pixels[i + 2]];
+      colours.add((r << 16) | (g << 8) | b);
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 64) vivid += 1;
+      if (Math.max(r, g, b) > 32) lit += 1;
+      if (Math.max(Math.abs(r - br), Math.abs(g - bg), Math.abs(b - bb)) > 16) foreground += 1;
+    }
   }
-  return { width, height, colours: colours.size, vivid: vivid / (width * height) };
+  const count = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  return {
+    width: x1 - x0,
+    height: y1 - y0,
+    colours: colours.size,
+    vivid: count && vivid / count,
+    lit: count && lit / count,
+    foreground: count && foreground / count,
+  };
 }

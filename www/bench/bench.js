@@ -1,6 +1,8 @@
 // The benchmark page: ImageCapture implementations measured side by side on one live track.
 //
-//   native  the browser's own ImageCapture (Chromium), saved before anything patches it;
+//   native  the browser's own ImageCapture (Chromium; WebKit with its own on, as in Safari 26),
+//           saved before anything patches it, its methods called as the browser has them (this
+//           page never calls install() without `force`, so nothing wraps them);
 //   ours    the npm package (/dist/index.js = pkg/dist/) installed with `{ force: true }`, so
 //           every method is ours even where the browser has its own;
 //   old     the old JS polyfill, npm `image-capture@0.4.0` (its ES module), which defines its
@@ -50,6 +52,18 @@ function random(seed) {
 function nativeUsable() {
   const proto = NativeImageCapture?.prototype;
   return typeof proto?.grabFrame === 'function' && typeof proto?.takePhoto === 'function';
+}
+
+/** What install() puts on a browser method it wraps: the browser's own function. */
+const WRAPPED = Symbol.for('imagecapture.native');
+
+/** Fails when one of the browser's methods is no longer its own (wrapped by install()). */
+function assertNativeUntouched() {
+  const proto = NativeImageCapture?.prototype;
+  const wrapped = ['grabFrame', 'takePhoto', 'getPhotoCapabilities', 'getPhotoSettings'].filter(
+    (m) => typeof proto?.[m] === 'function' && proto[m][WRAPPED] !== undefined,
+  );
+  if (wrapped.length > 0) throw new Error(`the browser's own ${wrapped.join(', ')} were wrapped`);
 }
 
 /** The old polyfill's class: it installs only where `ImageCapture` is undefined. */
@@ -177,6 +191,8 @@ async function setup() {
   const order = ['old', 'ours', 'native'].filter((n) => names.includes(n));
   const classes = {};
   for (const name of order) classes[name] = await LOADERS[name]();
+  // `native` must measure the browser's methods alone, not behind ours.
+  assertNativeUntouched();
   state.track = await openTrack();
   const settings = state.track.getSettings();
   state.interval = 1000 / (settings.frameRate || 30);
@@ -188,6 +204,8 @@ async function setup() {
     implementations: names,
     references: ['steps'],
     userAgent: navigator.userAgent,
+    timerResolution: timerResolution(),
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
     track: {
       label: state.track.label,
       width: settings.width,
@@ -195,6 +213,24 @@ async function setup() {
       frameRate: settings.frameRate,
     },
   };
+}
+
+/**
+ * The smallest step `performance.now()` takes here, in ms: browsers coarsen it (without the
+ * cross-origin isolation run.js's server asks for: Chromium to 0.1 ms, Firefox and WebKit to
+ * 1 ms), which bounds every figure's precision.
+ */
+function timerResolution() {
+  let smallest = Infinity;
+  for (let steps = 0, last = now(); steps < 20; ) {
+    const t = now();
+    if (t > last) {
+      smallest = Math.min(smallest, t - last);
+      steps += 1;
+      last = t;
+    }
+  }
+  return smallest;
 }
 
 /**

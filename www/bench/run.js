@@ -1,25 +1,30 @@
-// Runs the benchmark page (index.html + bench.js) headless in Chromium and Firefox with their
-// fake cameras and writes every figure as tab-separated rows `browser impl metric value`, which
-// `cargo xtask bench` turns into BENCHMARKS.md.
+// Runs the benchmark page (index.html + bench.js) headless in Chromium, Firefox and WebKit with
+// their fake cameras and writes every figure as tab-separated rows `browser impl metric value`,
+// which `cargo xtask bench` turns into BENCHMARKS.md.
 //
-//   node www/bench/run.js [--out FILE] [--dist DIR] [--browsers chromium,firefox] [--quick]
+//   node www/bench/run.js [--out FILE] [--dist DIR] [--browsers chromium,firefox,webkit] [--quick]
 //
 // Needs the built package (`cargo xtask pkg`: pkg/dist/, or a copy of it given with --dist:
 // `cargo xtask bench` serves a snapshot, since others may rebuild pkg/dist/ meanwhile), pkg's
-// devDependencies (playwright-core, for Chromium), geckodriver (for Firefox) and this folder's
-// own devDependency (`npm ci` here: the old polyfill). The browsers are launched by pkg/test/browsers.js; this file serves the page itself
-// (pkg/test/server.js serves pkg/ only), on 127.0.0.1 with the MIME types browsers insist on.
+// devDependencies (playwright-core, for Chromium), geckodriver (for Firefox), webkit2gtk-driver
+// (for WebKit, with an X display and a D-Bus session bus: `cargo xtask bench` gives it its own)
+// and this folder's own devDependency (`npm ci` here: the old polyfill). The browsers are
+// launched by pkg/test/browsers.js (WebKit: its `webkit-native` shape, WebKit's own ImageCapture
+// on, as in Safari 26) and the page is served by pkg/test/server.js, the package tests' own.
 
-import { createServer } from 'node:http';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launch } from '../../pkg/test/browsers.js';
+import { serve } from '../../pkg/test/server.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = join(HERE, '..', '..');
+
+/** The browsers measured, and what pkg/test/browsers.js launches for each. */
+const BROWSERS = { chromium: 'chromium', firefox: 'firefox', webkit: 'webkit-native' };
 
 /** URL prefix → folder. The page imports `/dist/index.js` and the old polyfill's module. */
 function mounts(dist) {
@@ -30,16 +35,8 @@ function mounts(dist) {
   ];
 }
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
 function parseArgs(argv) {
-  const options = { out: null, dist: join(REPO, 'pkg', 'dist'), browsers: ['chromium', 'firefox'], quick: false };
+  const options = { out: null, dist: join(REPO, 'pkg', 'dist'), browsers: Object.keys(BROWSERS), quick: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--out') options.out = argv[++i];
@@ -48,6 +45,8 @@ function parseArgs(argv) {
     else if (arg === '--quick') options.quick = true;
     else throw new Error(`unknown argument ${arg}`);
   }
+  const unknown = options.browsers.filter((b) => !(b in BROWSERS));
+  if (unknown.length > 0) throw new Error(`unknown browsers ${unknown.join(', ')}: ${Object.keys(BROWSERS).join(', ')}`);
   return options;
 }
 
@@ -59,47 +58,6 @@ function plan(quick) {
   return quick
     ? { coldReps: 2, grabRounds: 2, grabCalls: 10, burstMs: 600, photoRounds: 1, photoCalls: 4, cameraMs: 1000 }
     : { coldReps: 5, grabRounds: 5, grabCalls: 20, burstMs: 1200, photoRounds: 3, photoCalls: 6, cameraMs: 3000 };
-}
-
-async function serve(dist) {
-  const MOUNTS = mounts(dist);
-  const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
-    const mount = MOUNTS.find(([prefix]) => path.startsWith(prefix));
-    if (path === '/favicon.ico' || !mount) {
-      response.writeHead(204).end();
-      return;
-    }
-    const [prefix, root] = mount;
-    const rest = path.slice(prefix.length);
-    const file = normalize(join(root, rest === '' || rest.endsWith('/') ? `${rest}index.html` : rest));
-    if (!file.startsWith(root) || (root === HERE && file.split(sep).includes('node_modules'))) {
-      response.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      response.writeHead(200, {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-store',
-      });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${path}`);
-    }
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return {
-    origin: `http://localhost:${server.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,8 +82,9 @@ const log = (...parts) => console.error(...parts);
 async function benchBrowser(name, origin, p, rows) {
   const put = (impl, metric, value) => rows.push([name, impl, metric, value]);
   const prefs = name === 'firefox' ? { 'privacy.reduceTimerPrecision': false } : {};
-  const browser = await launch(name, { prefs });
+  const browser = await launch(BROWSERS[name], { prefs });
   try {
+    put('browser', 'version', browser.version ?? '?');
     const page = `${origin}/index.html`;
     await browser.open(page);
     const impls = await browser.run('window.__bench.available()');
@@ -152,6 +111,8 @@ async function benchBrowser(name, origin, p, rows) {
     await browser.open(page);
     const info = await browser.run('window.__bench.setup()');
     put('browser', 'user_agent', info.userAgent);
+    put('browser', 'timer_resolution_ms', info.timerResolution);
+    put('browser', 'cross_origin_isolated', String(info.crossOriginIsolated));
     put('browser', 'track', `${info.track.width}x${info.track.height} @ ${info.track.frameRate} fps (${info.track.label})`);
     const cam = await browser.run(`window.__bench.camera({ ms: ${p.cameraMs}, calls: 15 })`);
     for (const [key, value] of Object.entries(cam)) put('browser', `camera_${key}`, value);
@@ -250,7 +211,13 @@ async function main() {
     throw new Error('the old polyfill is missing: run `npm ci` in www/bench/');
   }
   const p = plan(options.quick);
-  const server = await serve(options.dist);
+  // Cross-origin isolated, for the finest timers each browser gives a page: 5 µs in Chromium,
+  // 20 µs in Firefox and WebKit, instead of 100 µs, 1 ms and 1 ms (Firefox also gets 20 µs from
+  // privacy.reduceTimerPrecision off, below).
+  const server = await serve({
+    mounts: mounts(options.dist),
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  });
   const rows = [];
   try {
     for (const name of options.browsers) {

@@ -9,7 +9,8 @@
 //! It listens on the loopback interface only: `localhost` is a secure context, so the camera
 //! works there without HTTPS, and nothing is exposed to the network.
 //!
-//! [`e2e`] runs the end-to-end test of the page (`tests/e2e/`) against this same server.
+//! [`e2e`] runs the end-to-end test of the page (`tests/e2e/`) against this same server, with
+//! one test hook that `cargo xtask demo` never has (see [`Site::test_hooks`]).
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -54,7 +55,7 @@ pub fn serve(args: &[String]) -> Result<(), String> {
         }
     }
 
-    let root = workspace_root()?;
+    let root = run::workspace_root()?;
     // The port first: a taken one should not wait for a build to be reported.
     let listeners = Listeners::bind(port)?;
     if build {
@@ -82,12 +83,14 @@ The same API natively, in Rust (the fake camera where there is none):
 }
 
 /// The end-to-end test of the demo page: `tests/e2e/demo.test.js` in headless Chromium and
-/// Firefox with fake cameras, against this module's server on a free port. Builds the package
-/// only when `pkg/dist/` is missing (`cargo xtask test` has just built it). Screenshots go to
-/// `artifacts/`.
+/// Firefox with fake cameras, and in WebKit's three shapes (crates/xtask/src/webkit.rs) on an X
+/// display and a D-Bus session bus of our own, against this module's server on a free port.
+/// Builds the package only when `pkg/dist/` is missing (`cargo xtask test` has just built it).
+/// Screenshots go to `artifacts/`.
 pub fn e2e() -> Result<(), String> {
-    let root = workspace_root()?;
+    let root = run::workspace_root()?;
     install::browsers()?;
+    crate::webkit::install()?;
     if !root.join("pkg/dist/polyfill.js").is_file() {
         install::package_tools()?;
         pkg::build(true)?;
@@ -100,15 +103,21 @@ pub fn e2e() -> Result<(), String> {
             &[
                 "install",
                 "--prefix",
-                path_str(&prefix)?,
+                run::path_str(&prefix)?,
                 "--no-audit",
                 "--no-fund",
             ],
             &[],
         )?;
     }
-    let server = Server::start(Site::new(&root, false)?, Listeners::bind(0)?)?;
+    let mut site = Site::new(&root, false)?;
+    site.test_hooks = true;
+    let server = Server::start(site, Listeners::bind(0)?)?;
     let origin = format!("http://localhost:{}", server.port());
+    // WebKit's MiniBrowsers (pkg/test/browsers.js starts one per shape) on our own display and
+    // session bus, ended by their PIDs when dropped below.
+    let xvfb = crate::webkit::Xvfb::start()?;
+    let bus = crate::webkit::SessionBus::start()?;
     let test = root.join("tests/e2e/demo.test.js");
     let outcome = run::command(
         "node",
@@ -116,10 +125,16 @@ pub fn e2e() -> Result<(), String> {
             "--test",
             "--test-concurrency=1",
             "--test-reporter=spec",
-            path_str(&test)?,
+            run::path_str(&test)?,
         ],
-        &[("DEMO_ORIGIN", origin.as_str())],
+        &[
+            ("DEMO_ORIGIN", origin.as_str()),
+            ("DISPLAY", xvfb.display()),
+            ("DBUS_SESSION_BUS_ADDRESS", bus.address()),
+        ],
     );
+    drop(bus);
+    drop(xvfb);
     drop(server);
     // Where to look, pass or fail: a screenshot shows what went wrong faster than a log.
     let artifacts = root.join("artifacts");
@@ -137,19 +152,6 @@ pub fn e2e() -> Result<(), String> {
     outcome
 }
 
-/// The repository root: two levels above this crate.
-fn workspace_root() -> Result<PathBuf, String> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .map_err(|e| format!("cannot find the workspace root: {e}"))
-}
-
-fn path_str(path: &Path) -> Result<&str, String> {
-    path.to_str()
-        .ok_or_else(|| format!("path is not UTF-8: {}", path.display()))
-}
-
 // ---------------------------------------------------------------------------------------------
 // What is served
 
@@ -159,6 +161,66 @@ struct Site {
     dist: PathBuf,
     /// Print one line per request (for `cargo xtask demo`, not for the test).
     log: bool,
+    /// For the end-to-end test only: an HTML page asked for with `?e2e-remove=grabFrame` (a
+    /// comma-separated list of `ImageCapture` methods) gets a script at the top of its `<head>`
+    /// that deletes those methods from `ImageCapture.prototype` before the page's own scripts
+    /// run: Safari 18.x's shape (no `grabFrame`) in a WebKit that has all four. The page has no
+    /// such hook, and WebKitWebDriver cannot run a script before the page's own (no WebDriver
+    /// BiDi, no preload scripts), so the server does it.
+    test_hooks: bool,
+}
+
+/// The `ImageCapture` methods `?e2e-remove=` may name.
+const REMOVABLE: [&str; 4] = [
+    "grabFrame",
+    "takePhoto",
+    "getPhotoCapabilities",
+    "getPhotoSettings",
+];
+
+/// The script that `?e2e-remove=…` in `target` asks for, if it does (see [`Site::test_hooks`]);
+/// 400 for a name that is not an `ImageCapture` method.
+fn removal_script(target: &str) -> Result<Option<String>, u16> {
+    let query = target
+        .split('#')
+        .next()
+        .and_then(|t| t.split_once('?'))
+        .map_or("", |(_, q)| q);
+    let Some(value) = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("e2e-remove="))
+    else {
+        return Ok(None);
+    };
+    let value = percent_decode(value).ok_or(400_u16)?;
+    let methods: Vec<&str> = value.split(',').filter(|m| !m.is_empty()).collect();
+    if methods.is_empty() || !methods.iter().all(|m| REMOVABLE.contains(m)) {
+        return Err(400);
+    }
+    let list = methods
+        .iter()
+        .map(|m| format!("\"{m}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Some(format!(
+        "<script>/* e2e-remove (the test server's, not the page's) */ \
+         if (window.ImageCapture) for (const m of [{list}]) delete ImageCapture.prototype[m];\
+         </script>"
+    )))
+}
+
+/// `html` with `script` right after its `<head>` tag (before anything of the page's), or first
+/// when it has none.
+fn inject_first(html: &[u8], script: &str) -> Vec<u8> {
+    let at = html
+        .windows(6)
+        .position(|w| w.eq_ignore_ascii_case(b"<head>"))
+        .map_or(0, |p| p + 6);
+    let mut out = Vec::with_capacity(html.len() + script.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
 }
 
 /// A response, before it is written.
@@ -193,7 +255,12 @@ impl Site {
                 dist.display()
             )
         })?;
-        Ok(Self { www, dist, log })
+        Ok(Self {
+            www,
+            dist,
+            log,
+            test_hooks: false,
+        })
     }
 
     /// The response to `method target`.
@@ -203,12 +270,29 @@ impl Site {
         }
         match self.resolve(target) {
             Ok(Resolved::File(file)) => match std::fs::read(&file) {
-                Ok(body) => Response {
-                    status: 200,
-                    content_type: mime_type(&file),
-                    body,
-                    location: None,
-                },
+                Ok(body) => {
+                    let content_type = mime_type(&file);
+                    let body = if self.test_hooks && content_type.starts_with("text/html") {
+                        match removal_script(target) {
+                            Ok(Some(script)) => inject_first(&body, &script),
+                            Ok(None) => body,
+                            Err(status) => {
+                                return Response::text(
+                                    status,
+                                    format!("e2e-remove: not ImageCapture methods: {target}\n"),
+                                );
+                            }
+                        }
+                    } else {
+                        body
+                    };
+                    Response {
+                        status: 200,
+                        content_type,
+                        body,
+                        location: None,
+                    }
+                }
                 Err(e) => Response::text(500, format!("cannot read {target}: {e}\n")),
             },
             Ok(Resolved::Directory(slashed)) => Response {
@@ -641,6 +725,45 @@ mod tests {
 
         let huge = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_HEAD));
         assert!(ask(&server, &huge).starts_with("HTTP/1.1 400 "));
+    }
+
+    #[test]
+    fn only_the_test_server_removes_methods_and_only_image_capture_ones() {
+        let (mut site, _fixture) = site("remove");
+        let body = |site: &Site, target: &str| {
+            let r = site.respond("GET", target);
+            (r.status, String::from_utf8_lossy(&r.body).into_owned())
+        };
+        // `cargo xtask demo`: the page as it is, whatever the query.
+        assert_eq!(
+            body(&site, "/?e2e-remove=grabFrame"),
+            (200, "<title>demo</title>".into())
+        );
+        site.test_hooks = true;
+        let (status, page) = body(&site, "/?ours&e2e-remove=grabFrame%2CtakePhoto#x");
+        assert_eq!(status, 200);
+        assert!(
+            page.starts_with("<script>") && page.ends_with("</script><title>demo</title>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                r#"for (const m of ["grabFrame", "takePhoto"]) delete ImageCapture.prototype[m];"#
+            ),
+            "{page}"
+        );
+        // Not asked, not HTML, or not a method: nothing injected.
+        assert_eq!(body(&site, "/?ours"), (200, "<title>demo</title>".into()));
+        assert_eq!(
+            body(&site, "/app.js?e2e-remove=grabFrame"),
+            (200, "export {};".into())
+        );
+        assert_eq!(body(&site, "/?e2e-remove=constructor").0, 400);
+        assert_eq!(body(&site, "/?e2e-remove=").0, 400);
+        assert_eq!(
+            String::from_utf8_lossy(&inject_first(b"<html><HEAD><meta></HEAD>", "<s>")),
+            "<html><HEAD><s><meta></HEAD>"
+        );
     }
 
     #[test]

@@ -15,12 +15,16 @@ const HELP: &str = "\
 cargo xtask <command> [options]
 
 Commands:
-  test [--native-only]   install what the tests need (skipping what is present), then run
-                         formatting, clippy and doc checks and every test
+  test [--native-only | --e2e-only | --webkit-only]
+                         install what the tests need (skipping what is present), then run
+                         formatting, clippy and doc checks and every test (or only the native
+                         ones, only the demo page's end-to-end test, or only the WebKit targets)
   demo [--port N] [--no-build]
                          the main job: build the npm package and serve the demo page (www/,
                          pkg/dist as /pkg/) on http://localhost:8000 until Ctrl-C
-  pkg [--debug]          build the npm package into pkg/dist (release: size-optimised)
+  pkg [--debug] [--out-dir DIR]
+                         build the npm package into pkg/dist, or DIR (release: size-optimised
+                         and minified)
   bench [--quick] [--native-only | --browsers-only]
                          every benchmark side by side with its anchors; writes BENCHMARKS.md
   help                   this text
@@ -36,9 +40,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "demo" => demo::serve(rest),
         "bench" => bench::run(rest),
-        "pkg" => {
-            install::package_tools().and_then(|()| pkg::build(!rest.iter().any(|a| a == "--debug")))
-        }
+        "pkg" => install::package_tools().and_then(|()| pkg::run(rest)),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())

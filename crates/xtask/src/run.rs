@@ -1,7 +1,22 @@
 //! Running commands, loudly: every command is printed before it runs, and a failure names it.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+/// The workspace's root folder (two levels above this crate).
+pub fn workspace_root() -> Result<PathBuf, String> {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .map_err(|e| format!("cannot find the workspace root: {e}"))
+}
+
+/// `path` as text, for a command's arguments.
+pub fn path_str(path: &Path) -> Result<&str, String> {
+    path.to_str()
+        .ok_or_else(|| format!("path is not UTF-8: {}", path.display()))
+}
 
 /// Runs `program args…` with the given extra environment, inheriting stdio.
 pub fn command(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {

@@ -5,7 +5,11 @@
 //! 2. browsers: the conformance suite built once for wasm and run in Chromium and Firefox
 //!    (each with the browser's own ImageCapture and with ours forced), then the npm package
 //!    built and its JS-surface tests run in both browsers, then the demo page's end-to-end test
-//!    in both browsers.
+//!    in both browsers and WebKit's three shapes, then WebKit's targets
+//!    (crates/xtask/src/webkit.rs).
+//!
+//! `--native-only` stops after 1; `--e2e-only` runs the demo page's end-to-end test alone (with
+//! the package as built in pkg/dist/, built first only when missing).
 
 use std::path::Path;
 
@@ -17,11 +21,36 @@ fn cargo_bin() -> String {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut native_only = false;
+    let mut e2e_only = false;
+    let mut webkit_only = false;
     for arg in args {
         match arg.as_str() {
             "--native-only" => native_only = true,
+            "--e2e-only" => e2e_only = true,
+            "--webkit-only" => webkit_only = true,
             other => return Err(format!("test: unknown option {other:?}")),
         }
+    }
+    if [native_only, e2e_only, webkit_only]
+        .iter()
+        .filter(|&&on| on)
+        .count()
+        > 1
+    {
+        return Err("test: --native-only, --e2e-only and --webkit-only exclude each other".into());
+    }
+    if webkit_only {
+        // The package the WebKit package tests load, built as the whole run builds it.
+        install::package_tools()?;
+        pkg::build(true)?;
+        crate::webkit::test()?;
+        println!("\nxtask test: the WebKit targets passed (--webkit-only)");
+        return Ok(());
+    }
+    if e2e_only {
+        crate::demo::e2e()?;
+        println!("\nxtask test: the demo page's end-to-end test passed (--e2e-only)");
+        return Ok(());
     }
     native()?;
     if native_only {
