@@ -2,12 +2,35 @@
 
 use imagecapture_core::{BlobTrait, ImageBitmapTrait, Result};
 
+use crate::convert::{PoolRef, give};
+
 /// A decoded frame, RGBA, 8 bits a channel, rows top to bottom: what `grab_frame` returns.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Dropping it hands its buffer back to the [`FramePool`](crate::convert::FramePool) of the
+/// track it came from, for the next frame: a closed `ImageBitmap`, natively.
+#[derive(Clone)]
 pub struct ImageBitmap {
     width: u32,
     height: u32,
     rgba: Vec<u8>,
+    /// Where the buffer goes back to on drop (nowhere once the pool is gone).
+    pool: PoolRef,
+}
+
+impl PartialEq for ImageBitmap {
+    fn eq(&self, other: &Self) -> bool {
+        (self.width, self.height, &self.rgba) == (other.width, other.height, &other.rgba)
+    }
+}
+
+impl Eq for ImageBitmap {}
+
+impl Drop for ImageBitmap {
+    fn drop(&mut self) {
+        if let Some(free) = self.pool.upgrade() {
+            give(&free, std::mem::take(&mut self.rgba));
+        }
+    }
 }
 
 impl std::fmt::Debug for ImageBitmap {
@@ -18,11 +41,12 @@ impl std::fmt::Debug for ImageBitmap {
 
 impl ImageBitmap {
     /// Wraps RGBA pixels; `rgba.len()` must be `width * height * 4` (checked by the caller).
-    pub(crate) fn new(width: u32, height: u32, rgba: Vec<u8>) -> Self {
+    pub(crate) fn new(width: u32, height: u32, rgba: Vec<u8>, pool: PoolRef) -> Self {
         Self {
             width,
             height,
             rgba,
+            pool,
         }
     }
 
@@ -31,9 +55,9 @@ impl ImageBitmap {
         &self.rgba
     }
 
-    /// The pixels, by value (no copy).
-    pub fn into_pixels(self) -> Vec<u8> {
-        self.rgba
+    /// The pixels, by value (no copy; the buffer then stays with the caller).
+    pub fn into_pixels(mut self) -> Vec<u8> {
+        std::mem::take(&mut self.rgba)
     }
 }
 

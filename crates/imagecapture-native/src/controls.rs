@@ -6,7 +6,7 @@
 //!
 //! A mode without its switch is offered as `["manual"]`; `"single-shot"` never is (see there).
 
-use imagecapture_core::controls::{Control, ControlCapability, ControlValue, digital};
+use imagecapture_core::controls::{Control, ControlCapability, ControlValue};
 use imagecapture_core::{
     Error, MediaSettingsRange, MediaTrackCapabilities, MediaTrackSettings, MeteringMode, Result,
 };
@@ -273,9 +273,15 @@ impl DeviceControls {
         Control::ALL.into_iter().find(|c| c.mode() == Some(mode))
     }
 
-    /// A mode the camera has only as its value control, with no switch: always manual.
-    fn manual_only(&self, mode: Control) -> bool {
-        !self.has(mode) && Self::value_of_mode(mode).is_some_and(|v| self.has(v))
+    /// The modes the camera has only as their value control, with no switch: always manual.
+    fn manual_only_modes(&self) -> impl Iterator<Item = Control> + '_ {
+        [
+            Control::WhiteBalanceMode,
+            Control::ExposureMode,
+            Control::FocusMode,
+        ]
+        .into_iter()
+        .filter(|&mode| !self.has(mode) && Self::value_of_mode(mode).is_some_and(|v| self.has(v)))
     }
 
     /// The image-capture members of `getCapabilities()`.
@@ -285,17 +291,9 @@ impl DeviceControls {
             let capability = capability(found.row.access, found.control.description());
             found.row.control.set_capability_in(&mut caps, capability);
         }
-        for mode in [
-            Control::WhiteBalanceMode,
-            Control::ExposureMode,
-            Control::FocusMode,
-        ] {
-            if self.manual_only(mode) {
-                mode.set_capability_in(
-                    &mut caps,
-                    Some(ControlCapability::Modes(vec![MeteringMode::Manual])),
-                );
-            }
+        for mode in self.manual_only_modes() {
+            let manual = ControlCapability::Modes(vec![MeteringMode::Manual]);
+            mode.set_capability_in(&mut caps, Some(manual));
         }
         caps
     }
@@ -307,17 +305,11 @@ impl DeviceControls {
             let value = reading(found.row.access, found.control.description());
             found.row.control.set_value_in(&mut settings, value);
         }
-        for mode in [
-            Control::WhiteBalanceMode,
-            Control::ExposureMode,
-            Control::FocusMode,
-        ] {
-            if self.manual_only(mode) {
-                mode.set_value_in(
-                    &mut settings,
-                    Some(ControlValue::Mode(MeteringMode::Manual)),
-                );
-            }
+        for mode in self.manual_only_modes() {
+            mode.set_value_in(
+                &mut settings,
+                Some(ControlValue::Mode(MeteringMode::Manual)),
+            );
         }
         settings
     }
@@ -332,7 +324,7 @@ impl DeviceControls {
         let mut writes = Vec::new();
         for (control, value) in changes {
             if *control == Control::PointsOfInterest
-                || (self.manual_only(*control)
+                || (self.manual_only_modes().any(|mode| mode == *control)
                     && *value == ControlValue::Mode(MeteringMode::Manual))
             {
                 continue;
@@ -510,82 +502,9 @@ pub(crate) fn merge_settings(into: &mut MediaTrackSettings, from: &MediaTrackSet
 // ---- Digital zoom, pan and tilt ------------------------------------------------------------------
 
 /// Digital zoom, pan and tilt on a camera without zoom (opt-in, see
-/// [`MediaDevices::with_digital_zoom`](crate::MediaDevices::with_digital_zoom)): the values, in
-/// the spec's units; pan and tilt only where the camera lacks them too. The ranges and the crop
-/// are the core's ([`digital`]), shared with the web backend.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Digital {
-    pub(crate) zoom: f64,
-    pub(crate) pan: Option<f64>,
-    pub(crate) tilt: Option<f64>,
-}
-
-impl Digital {
-    /// The emulation for a camera with these controls: `None` when it has a zoom of its own.
-    pub(crate) fn for_camera(device: &DeviceControls) -> Option<Self> {
-        (!device.has(Control::Zoom)).then(|| Self {
-            zoom: 1.0,
-            pan: (!device.has(Control::Pan)).then_some(0.0),
-            tilt: (!device.has(Control::Tilt)).then_some(0.0),
-        })
-    }
-
-    /// Whether this emulates `control`.
-    pub(crate) fn handles(&self, control: Control) -> bool {
-        match control {
-            Control::Zoom => true,
-            Control::Pan => self.pan.is_some(),
-            Control::Tilt => self.tilt.is_some(),
-            _ => false,
-        }
-    }
-
-    /// Takes a new value for an emulated control.
-    pub(crate) fn set(&mut self, control: Control, value: &ControlValue) {
-        let ControlValue::Number(v) = value else {
-            return;
-        };
-        match control {
-            Control::Zoom => self.zoom = *v,
-            Control::Pan if self.pan.is_some() => self.pan = Some(*v),
-            Control::Tilt if self.tilt.is_some() => self.tilt = Some(*v),
-            _ => {}
-        }
-    }
-
-    /// Adds the emulated members to `capabilities`.
-    pub(crate) fn add_capabilities(&self, capabilities: &mut MediaTrackCapabilities) {
-        capabilities.zoom = Some(digital::ZOOM);
-        if self.pan.is_some() {
-            capabilities.pan = Some(digital::PAN);
-        }
-        if self.tilt.is_some() {
-            capabilities.tilt = Some(digital::TILT);
-        }
-    }
-
-    /// Adds the emulated members to `settings`.
-    pub(crate) fn add_settings(&self, settings: &mut MediaTrackSettings) {
-        settings.zoom = Some(self.zoom);
-        if self.pan.is_some() {
-            settings.pan = self.pan;
-        }
-        if self.tilt.is_some() {
-            settings.tilt = self.tilt;
-        }
-    }
-
-    /// The part `(x, y, w, h)` of a `size` frame shown; `None` for the whole frame.
-    pub(crate) fn crop(&self, size: (u32, u32)) -> Option<(u32, u32, u32, u32)> {
-        let rect = digital::crop(
-            size,
-            self.zoom,
-            self.pan.unwrap_or(0.0),
-            self.tilt.unwrap_or(0.0),
-        );
-        (rect != (0, 0, size.0, size.1)).then_some(rect)
-    }
-}
+/// [`MediaDevices::with_digital_zoom`](crate::MediaDevices::with_digital_zoom)): the core's
+/// emulation, shared with the web backend.
+pub(crate) use imagecapture_core::controls::digital::Digital;
 
 #[cfg(test)]
 mod tests {
@@ -809,15 +728,15 @@ mod tests {
 
     #[test]
     fn digital_zoom_only_without_an_optical_one() {
-        assert_eq!(Digital::for_camera(&full()), None);
-        let mut digital = Digital::for_camera(&DeviceControls::default()).unwrap();
+        assert_eq!(Digital::for_camera(&full().capabilities()), None);
+        let mut digital = Digital::for_camera(&DeviceControls::default().capabilities()).unwrap();
         assert!(digital.handles(Control::Pan));
         assert_eq!(digital.crop((640, 480)), None);
         digital.set(Control::Zoom, &ControlValue::Number(2.0));
         assert_eq!(digital.crop((640, 480)), Some((160, 120, 320, 240)));
         let mut caps = MediaTrackCapabilities::default();
         digital.add_capabilities(&mut caps);
-        assert_eq!(caps.zoom, Some(digital::ZOOM));
-        assert_eq!(caps.tilt, Some(digital::TILT));
+        assert_eq!(caps.zoom, Some(imagecapture_core::controls::digital::ZOOM));
+        assert_eq!(caps.tilt, Some(imagecapture_core::controls::digital::TILT));
     }
 }

