@@ -494,80 +494,46 @@ impl<T: Member> Member for ConstrainNumber<T> {
     }
 }
 
-impl Member for StringOrList {
-    fn read(value: &JsValue) -> Option<Self> {
-        String::read(value)
-            .map(Self::One)
-            .or_else(|| Vec::read(value).map(Self::List))
-    }
+/// A union of two forms, `$ty::$first($a)` tried before `$ty::$second($b)`.
+macro_rules! union {
+    ($ty:ty { $first:ident($a:ty), $second:ident($b:ty) $(,)? }) => {
+        impl Member for $ty {
+            fn read(value: &JsValue) -> Option<Self> {
+                <$a>::read(value)
+                    .map(Self::$first)
+                    .or_else(|| <$b>::read(value).map(Self::$second))
+            }
 
-    fn write(&self) -> JsValue {
-        match self {
-            Self::One(value) => value.write(),
-            Self::List(values) => values.write(),
+            fn write(&self) -> JsValue {
+                match self {
+                    Self::$first(value) => value.write(),
+                    Self::$second(value) => value.write(),
+                }
+            }
         }
-    }
+    };
 }
 
-impl Member for ConstrainDOMString {
-    fn read(value: &JsValue) -> Option<Self> {
-        StringOrList::read(value)
-            .map(Self::Value)
-            .or_else(|| ConstrainDOMStringParameters::read(value).map(Self::Parameters))
-    }
-
-    fn write(&self) -> JsValue {
-        match self {
-            Self::Value(value) => value.write(),
-            Self::Parameters(parameters) => parameters.write(),
-        }
-    }
-}
-
-impl Member for ConstrainBoolean {
-    fn read(value: &JsValue) -> Option<Self> {
-        bool::read(value)
-            .map(Self::Value)
-            .or_else(|| ConstrainBooleanParameters::read(value).map(Self::Parameters))
-    }
-
-    fn write(&self) -> JsValue {
-        match self {
-            Self::Value(value) => value.write(),
-            Self::Parameters(parameters) => parameters.write(),
-        }
-    }
-}
-
-impl Member for ConstrainPoint2D {
-    fn read(value: &JsValue) -> Option<Self> {
-        Vec::read(value)
-            .map(Self::Value)
-            .or_else(|| ConstrainPoint2DParameters::read(value).map(Self::Parameters))
-    }
-
-    fn write(&self) -> JsValue {
-        match self {
-            Self::Value(value) => value.write(),
-            Self::Parameters(parameters) => parameters.write(),
-        }
-    }
-}
-
-impl Member for BoolOrConstrainDouble {
-    fn read(value: &JsValue) -> Option<Self> {
-        bool::read(value)
-            .map(Self::Bool)
-            .or_else(|| ConstrainNumber::read(value).map(Self::Constrain))
-    }
-
-    fn write(&self) -> JsValue {
-        match self {
-            Self::Bool(value) => value.write(),
-            Self::Constrain(constrain) => constrain.write(),
-        }
-    }
-}
+union!(StringOrList {
+    One(String),
+    List(Vec<String>),
+});
+union!(ConstrainDOMString {
+    Value(StringOrList),
+    Parameters(ConstrainDOMStringParameters),
+});
+union!(ConstrainBoolean {
+    Value(bool),
+    Parameters(ConstrainBooleanParameters),
+});
+union!(ConstrainPoint2D {
+    Value(Vec<Point2D>),
+    Parameters(ConstrainPoint2DParameters),
+});
+union!(BoolOrConstrainDouble {
+    Bool(bool),
+    Constrain(ConstrainNumber<f64>),
+});
 
 impl Member for TrackConstraints {
     fn read(value: &JsValue) -> Option<Self> {

@@ -29,14 +29,17 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use imagecapture_core::constraints::{BoolOrConstrainDouble, MediaTrackConstraintSet};
-use imagecapture_core::controls::digital::{Digital, PAN, TILT, ZOOM};
-use imagecapture_core::{MediaSettingsRange, MediaStreamTrackTrait, MediaTrackConstraints};
+use imagecapture_core::controls::Control;
+use imagecapture_core::controls::digital::Digital;
+use imagecapture_core::{
+    MediaStreamTrackTrait, MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSettings,
+};
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::{Closure, wasm_bindgen};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
-use crate::dictionary::Member;
+use crate::dictionary::{self, Dictionary, Member};
 use crate::error;
 use crate::track::MediaStreamTrack;
 
@@ -49,9 +52,6 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn deref(this: &WeakRef) -> JsValue;
 }
-
-/// The members the emulation adds, by JavaScript name.
-const MEMBERS: [&str; 3] = ["zoom", "pan", "tilt"];
 
 /// The track methods the emulation replaces on the track object.
 const METHODS: [&str; 4] = [
@@ -184,43 +184,20 @@ impl Emulation {
             })
     }
 
+    /// The browser's `getCapabilities()` with the emulated members added (which ones, and
+    /// their ranges, are the core's: [`Digital::add_capabilities`]).
     fn capabilities(&self) -> JsValue {
-        let out = self.call(self.get_capabilities.as_ref());
-        let state = self.state.get();
-        let range = |r: MediaSettingsRange| {
-            let o = Object::new();
-            for (key, value) in [("min", r.min), ("max", r.max), ("step", r.step)] {
-                if let Some(v) = value {
-                    let _ = Reflect::set(&o, &key.into(), &v.into());
-                }
-            }
-            o
-        };
-        for (name, on, r) in [
-            ("zoom", true, ZOOM),
-            ("pan", state.pan.is_some(), PAN),
-            ("tilt", state.tilt.is_some(), TILT),
-        ] {
-            if on {
-                let _ = Reflect::set(&out, &name.into(), &range(r));
-            }
-        }
-        out.into()
+        let mut ours = MediaTrackCapabilities::default();
+        self.state.get().add_capabilities(&mut ours);
+        with_members(self.call(self.get_capabilities.as_ref()), &ours)
     }
 
+    /// The browser's `getSettings()` with the emulated members added
+    /// ([`Digital::add_settings`]).
     fn settings(&self) -> JsValue {
-        let out = self.call(Some(&self.get_settings));
-        let state = self.state.get();
-        for (name, value) in [
-            ("zoom", Some(state.zoom)),
-            ("pan", state.pan),
-            ("tilt", state.tilt),
-        ] {
-            if let Some(v) = value {
-                let _ = Reflect::set(&out, &name.into(), &v.into());
-            }
-        }
-        out.into()
+        let mut ours = MediaTrackSettings::default();
+        self.state.get().add_settings(&mut ours);
+        with_members(self.call(Some(&self.get_settings)), &ours)
     }
 
     fn constraints(&self) -> JsValue {
@@ -263,13 +240,16 @@ impl Emulation {
 
     /// The JavaScript names of the members emulated on this track.
     fn emulated(&self) -> Vec<&'static str> {
-        let state = self.state.get();
-        MEMBERS
-            .into_iter()
-            .zip([true, state.pan.is_some(), state.tilt.is_some()])
-            .filter_map(|(name, on)| on.then_some(name))
-            .collect()
+        self.state.get().controls().map(Control::name).collect()
     }
+}
+
+/// `browser` (a copy of the browser's own dictionary) with the members of `ours` set on it.
+fn with_members<T: Dictionary>(browser: Object, ours: &T) -> JsValue {
+    if let Ok(ours) = dictionary::to_js(ours) {
+        Object::assign(&browser, ours.unchecked_ref());
+    }
+    browser.into()
 }
 
 /// `constraints` with the members `names` (each a WebIDL `(boolean or ConstrainDouble)`) in the

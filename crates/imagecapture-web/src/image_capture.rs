@@ -192,6 +192,10 @@ impl ImageCapture {
 
     /// `bitmap` as digital zoom shows it now: the shown part scaled to the bitmap's size (the
     /// original closed), or `bitmap` itself at the whole frame.
+    ///
+    /// A second copy, only while zoomed: cropping the VideoFrame our grab starts from would
+    /// save it, but WebKit's createImageBitmap of a VideoFrame ignores the source rectangle
+    /// (docs/webkit.md), and the browser's own grabFrame gives a bitmap anyway.
     async fn digitally_zoomed_frame(&self, bitmap: ImageBitmap) -> Result<ImageBitmap> {
         let size = (bitmap.as_raw().width(), bitmap.as_raw().height());
         let Some(crop) = self.digital_crop(size) else {

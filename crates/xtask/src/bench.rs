@@ -773,7 +773,7 @@ fn package_sizes(root: &Path, dist: &Path) -> Result<Sizes, String> {
         Ok(FileSize {
             name: name.to_string(),
             raw,
-            gzip: gzip_size(&path),
+            gzip: pkg::gzip_size(&path),
         })
     };
     let ours = ["imagecapture_js_bg.wasm", "imagecapture_js.js", "index.js"]
@@ -787,16 +787,6 @@ fn package_sizes(root: &Path, dist: &Path) -> Result<Sizes, String> {
         .map(|n| file(&old_dir, n))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Sizes { ours, old })
-}
-
-/// The size of `path` after `gzip -9`, when gzip is there.
-fn gzip_size(path: &Path) -> Option<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-c", "-n"])
-        .arg(path)
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -422,7 +422,7 @@ fn print_sizes(dist: &Path) -> Result<(), String> {
 }
 
 /// The size of `path` after `gzip -9`, when gzip is there.
-fn gzip_size(path: &Path) -> Option<u64> {
+pub fn gzip_size(path: &Path) -> Option<u64> {
     let out = Command::new("gzip")
         .args(["-9", "-c", "-n"])
         .arg(path)
