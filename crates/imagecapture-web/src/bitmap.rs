@@ -141,7 +141,7 @@ impl ImageBitmapTrait for ImageBitmap {
             // A closed bitmap reports 0×0.
             return Err(Error::invalid_state("the ImageBitmap is closed"));
         }
-        let surface = Surface::for_reading(width, height)?;
+        let surface = Surface::new(width, height)?;
         surface.draw(self.raw.as_ref(), (0, 0, width, height), (width, height))?;
         surface.rgba()
     }

@@ -90,9 +90,6 @@ thread_local! {
 pub(crate) struct Surface {
     /// Always `Some` but while dropping.
     canvas: Option<Canvas>,
-    /// Whether the canvas goes back to the spares when this drops (a surface made to be read
-    /// back has a context of another kind).
-    spare: bool,
     context: Context2d,
     width: u32,
     height: u32,
@@ -100,7 +97,7 @@ pub(crate) struct Surface {
 
 impl Drop for Surface {
     fn drop(&mut self) {
-        let Some(canvas) = self.canvas.take().filter(|_| self.spare) else {
+        let Some(canvas) = self.canvas.take() else {
             return;
         };
         SPARE.with(|spare| {
@@ -114,8 +111,8 @@ impl Drop for Surface {
 }
 
 impl Surface {
-    /// A `width`×`height` surface to draw and encode a photo on, on a spare canvas where there
-    /// is one.
+    /// A `width`×`height` surface to draw on, then read back ([`rgba`](Self::rgba)) or encode
+    /// ([`encode`](Self::encode)), on a spare canvas where there is one.
     ///
     /// # Errors
     /// `UnknownError` when the browser cannot make a canvas of that size.
@@ -127,25 +124,16 @@ impl Surface {
             context.set_image_smoothing_quality("high");
             return Ok(Self {
                 canvas: Some(canvas),
-                spare: true,
                 context,
                 width,
                 height,
             });
         }
-        Self::fresh(width, height, false)
+        Self::fresh(width, height)
     }
 
-    /// A `width`×`height` surface to draw on and read back ([`rgba`](Self::rgba)).
-    ///
-    /// # Errors
-    /// `UnknownError` when the browser cannot make a canvas of that size.
-    pub(crate) fn for_reading(width: u32, height: u32) -> Result<Self> {
-        Self::fresh(width, height, true)
-    }
-
-    /// A `width`×`height` surface on a new canvas; `reads_back`: one made to be read back.
-    fn fresh(width: u32, height: u32, reads_back: bool) -> Result<Self> {
+    /// A `width`×`height` surface on a new canvas.
+    fn fresh(width: u32, height: u32) -> Result<Self> {
         let failed = |e: JsValue| {
             error::from_js(e)
                 .renamed(imagecapture_core::ErrorName::Unknown)
@@ -160,14 +148,12 @@ impl Surface {
                     .concat(),
                 )
         };
+        // Every surface is drawn once and then read back or encoded once, which on a
+        // CPU-backed canvas needs no read back from the GPU. On WebKit's GPU-backed canvas a
+        // 640×480 photo took about 16 ms more (`cargo xtask bench`: ours ÷ its steps in plain
+        // JS 2.9× without, 1.0× with); Chromium and Firefox are the same either way.
         let options = js_sys::Object::new();
-        // A surface to read back is drawn once and then read once: a CPU-backed canvas reads
-        // back without a GPU round trip. A photo's is left to the browser (Chromium draws a
-        // video frame on its GPU canvas and encodes it faster than on a CPU one: measured with
-        // `cargo xtask bench`).
-        if reads_back {
-            let _ = Reflect::set(&options, &"willReadFrequently".into(), &true.into());
-        }
+        let _ = Reflect::set(&options, &"willReadFrequently".into(), &true.into());
         let (canvas, context) = if has_offscreen_canvas() {
             let canvas = web_sys::OffscreenCanvas::new(width, height).map_err(failed)?;
             let context = canvas
@@ -196,7 +182,6 @@ impl Surface {
         context.set_image_smoothing_quality("high");
         Ok(Self {
             canvas: Some(canvas),
-            spare: !reads_back,
             context,
             width,
             height,

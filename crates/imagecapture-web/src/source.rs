@@ -462,7 +462,7 @@ impl Inner {
     fn thumbnail(&self, image: &JsValue, (w, h): (u32, u32)) -> Option<Vec<u8>> {
         let mut surface = self.thumbnails.borrow_mut();
         if surface.is_none() {
-            *surface = Surface::for_reading(THUMBNAIL.0, THUMBNAIL.1).ok();
+            *surface = Surface::new(THUMBNAIL.0, THUMBNAIL.1).ok();
         }
         let surface = surface.as_ref()?;
         surface.draw(image, (0, 0, w, h), THUMBNAIL).ok()?;
