@@ -66,7 +66,10 @@ window.addEventListener('unhandledrejection', (event) =>
 const query = new URLSearchParams(location.search);
 /** `?ours`: the package's implementation for every method, even where the browser has one. */
 const forceOurs = query.has('ours');
-/** `?zoom`: digital zoom, pan and tilt where the camera has no zoom (`install({ digitalZoom })`). */
+/**
+ * `?zoom`: digital zoom, pan and tilt where the camera has no zoom: the package's
+ * `imagecapture/zoom` entry and `install({ digitalZoom: true })`.
+ */
 const digitalZoom = query.has('zoom');
 
 /** This page's URL with the query parameter `name` on or off, the others kept. */
@@ -82,13 +85,18 @@ function withParam(name, on) {
  * Loads the package from ./pkg/ through its polyfill entry, the way a page uses it
  * (`import 'imagecapture/polyfill'`), and returns install()'s report of what it did: calling
  * install() again changes nothing and answers the same report (or, with `force`, makes ours the
- * global). Imported dynamically only so that a missing build becomes a message on the page
- * instead of a silent module error.
+ * global). With `?zoom`, through the `imagecapture/zoom` entry instead (the default entry has no
+ * digital zoom), whose install() is then the first. Imported dynamically only so that a missing
+ * build becomes a message on the page instead of a silent module error.
  */
 async function loadPackage() {
+  if (digitalZoom) {
+    const { install } = await import('./pkg/zoom/index.js');
+    return install({ force: forceOurs, digitalZoom: true });
+  }
   await import('./pkg/polyfill.js');
   const { install } = await import('./pkg/index.js');
-  return install({ force: forceOurs, digitalZoom });
+  return install({ force: forceOurs });
 }
 
 /**

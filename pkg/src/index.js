@@ -6,6 +6,10 @@
 // re-creates its object from the track it keeps). The spec's checks, the choice between the
 // browser's own method and ours, the DOMException names: all of it happens in Rust.
 //
+// Two builds share this file: the package's default entry (`imagecapture`, dist/) has no digital
+// zoom; `imagecapture/zoom` (dist/zoom/) is this file beside a build with it. `hasDigitalZoom()`
+// says which one this is.
+//
 // `install()` puts ImageCapture on `globalThis`, method by method: what to do with each method of
 // the browser's own (keep, wrap or supply it) is asked of the WebAssembly module (`installPlan()`,
 // answered by imagecapture-web's `install_plan`), and that answer is the only decision made
@@ -13,6 +17,7 @@
 
 import init, {
   ImageCapture as WasmImageCapture,
+  hasDigitalZoom,
   installPlan,
   setPanicListener,
   __wbg_reset_state as resetInstance,
@@ -138,7 +143,8 @@ let digitalZoomByDefault = false;
  * The second argument is this package's, not the spec's: `{ digitalZoom: true }` gives a track
  * whose camera has no zoom a digital zoom (and pan/tilt where it lacks them), offered by the
  * track's `getCapabilities()`/`getSettings()`/`applyConstraints()` under the spec's names, and
- * shown by `grabFrame()` and `takePhoto()`.
+ * shown by `grabFrame()` and `takePhoto()`. Only the `imagecapture/zoom` entry has it: the
+ * default entry throws a `NotSupportedError` for it.
  */
 export class ImageCapture {
   #track;
@@ -280,8 +286,9 @@ let lastReport = null;
  *     Firefox).
  *   `track` is supplied where the object lacks it.
  * - `{ force: true }`: ours becomes the global and uses none of the browser's methods.
- * - `{ digitalZoom: true }`: every ImageCapture made from now on gives a track whose camera has
- *   no zoom a digital zoom (see `ImageCapture`). Ours then becomes the global where the browser
+ * - `{ digitalZoom: true }` (the `imagecapture/zoom` entry only; the default entry throws a
+ *   `NotSupportedError` and changes nothing): every ImageCapture made from now on gives a track
+ *   whose camera has no zoom a digital zoom (see `ImageCapture`). Ours then becomes the global where the browser
  *   has its own (the emulation starts when an ImageCapture is made, which the browser's
  *   constructor cannot be made to do): each of the browser's methods is wrapped (still doing the
  *   work where no zoom is shown), the others supplied.
@@ -293,6 +300,13 @@ export function install(options = {}) {
   const force = Boolean(options?.force);
   const wrap = options?.wrap !== false;
   const Native = globalThis.ImageCapture;
+  if (options?.digitalZoom && !hasDigitalZoom()) {
+    // Before anything changes.
+    throw new DOMException(
+      "digital zoom is not in this build of imagecapture: import install from 'imagecapture/zoom'",
+      'NotSupportedError',
+    );
+  }
   if (options?.digitalZoom) {
     digitalZoomByDefault = true;
     supportDigitalZoom();

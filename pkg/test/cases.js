@@ -941,8 +941,27 @@ export const scenarios = [
           }
         },
       },
-      // The per-instance option: `ImageCapture` is the package's class here.
-      ...digitalZoomCases(({ ImageCapture }, track) => new ImageCapture(track, { digitalZoom: true })),
+      {
+        name: 'digital zoom is not in the default entry: a NotSupportedError, and nothing changes',
+        async run({ ImageCapture, install, camera, original }) {
+          const track = await camera();
+          const supported = navigator.mediaDevices.getSupportedConstraints;
+          throws(() => new ImageCapture(track, { digitalZoom: true }), 'NotSupportedError', 'new ImageCapture(track, {digitalZoom: true})');
+          throws(() => install({ digitalZoom: true }), 'NotSupportedError', 'install({digitalZoom: true})');
+          check(globalThis.ImageCapture === original.ImageCapture, 'install() changed the global');
+          for (const [m, method] of Object.entries(original.methods)) {
+            check(original.ImageCapture?.prototype?.[m] === method, `install() changed ${m}`);
+          }
+          check(navigator.mediaDevices.getSupportedConstraints === supported, 'install() patched getSupportedConstraints');
+          for (const m of ['getCapabilities', 'getSettings', 'getConstraints', 'applyConstraints']) {
+            check(!Object.hasOwn(track, m), `the track got its own ${m}`);
+          }
+          // The option off (or falsy) is fine, and the object works.
+          const frame = await new ImageCapture(track, { digitalZoom: false }).grabFrame();
+          check(frame instanceof ImageBitmap, 'grabFrame() with digitalZoom: false');
+          frame.close();
+        },
+      },
       {
         name: 'a Rust panic rejects the pending call and leaves the module usable',
         async run({ ImageCapture, camera, glue }) {
@@ -1037,12 +1056,33 @@ export const scenarios = [
     ],
   },
   {
+    name: 'the imagecapture/zoom entry',
+    id: 'zoom',
+    browsers: EVERY,
+    ours: ours(OURS_BY_DEFAULT),
+    async setup(ctx) {
+      const pkg = await import('../dist/zoom/index.js');
+      ctx.ImageCapture = pkg.ImageCapture;
+      ctx.install = pkg.install;
+    },
+    cases: [
+      {
+        name: 'importing the zoom entry leaves the global ImageCapture alone',
+        async run({ original }) {
+          check(globalThis.ImageCapture === original.ImageCapture, 'the global changed');
+        },
+      },
+      // The per-instance option: `ImageCapture` is the zoom entry's class here.
+      ...digitalZoomCases(({ ImageCapture }, track) => new ImageCapture(track, { digitalZoom: true })),
+    ],
+  },
+  {
     name: 'install({digitalZoom: true})',
     id: 'digital',
     browsers: EVERY,
     ours: ours(Object.fromEntries(EVERY.map((b) => [b, ALL]))),
     async setup(ctx) {
-      const pkg = await import('../dist/index.js');
+      const pkg = await import('../dist/zoom/index.js');
       ctx.install = () => pkg.install({ digitalZoom: true });
       ctx.report = ctx.install();
       ctx.ImageCapture = globalThis.ImageCapture;

@@ -36,6 +36,13 @@ use wasm_bindgen_futures::future_to_promise;
 
 pub use panic::{panic_for_tests, set_panic_listener};
 
+/// `hasDigitalZoom()`: whether this build has digital zoom (the package's `imagecapture/zoom`
+/// entry; feature `digital-zoom`). The package's `install()` asks before it changes anything.
+#[wasm_bindgen(js_name = hasDigitalZoom)]
+pub fn has_digital_zoom() -> bool {
+    cfg!(feature = "digital-zoom")
+}
+
 /// `ImageCapture`: stills and frames from a video track, with the browser's own method where it
 /// has a working one and ours otherwise.
 #[wasm_bindgen(js_name = ImageCapture)]
@@ -56,7 +63,8 @@ impl JsImageCapture {
     ///
     /// # Errors
     /// `TypeError` when `video_track` is not a `MediaStreamTrack`; `NotSupportedError` when its
-    /// `kind` is not `"video"`.
+    /// `kind` is not `"video"`, or when `digitalZoom` is asked of a build without it (the
+    /// package's default entry: digital zoom is in `imagecapture/zoom`).
     #[wasm_bindgen(constructor)]
     pub fn new(video_track: JsValue, options: JsValue) -> Result<Self, JsValue> {
         // A new reference to the same object: not `MediaStreamTrack::clone`, which is the
@@ -71,12 +79,20 @@ impl JsImageCapture {
             options.is_object()
                 && Reflect::get(&options, &JsValue::from_str(name)).is_ok_and(|v| v.is_truthy())
         };
-        let mut chosen = if flag("forcePolyfill") {
+        let chosen = if flag("forcePolyfill") {
             ImageCaptureOptions::polyfill()
         } else {
             ImageCaptureOptions::default()
         };
-        chosen = chosen.with_digital_zoom(flag("digitalZoom"));
+        #[cfg(feature = "digital-zoom")]
+        let chosen = chosen.with_digital_zoom(flag("digitalZoom"));
+        #[cfg(not(feature = "digital-zoom"))]
+        if flag("digitalZoom") {
+            return Err(to_js(&Error::not_supported(
+                "digital zoom is not in this build of imagecapture: import ImageCapture from \
+                 'imagecapture/zoom'",
+            )));
+        }
         let inner = imagecapture_web::ImageCapture::with_options(
             imagecapture_web::MediaStreamTrack::from_raw(track),
             chosen,

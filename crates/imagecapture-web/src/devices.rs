@@ -1,10 +1,8 @@
 //! `MediaDevices` over `navigator.mediaDevices`.
 
-use imagecapture_core::controls::Control;
 use imagecapture_core::{
     Error, MediaDeviceInfo, MediaDeviceKind, MediaDevicesTrait, MediaStream,
-    MediaStreamConstraints, MediaStreamTrackTrait, MediaTrackSupportedConstraints, Result,
-    TrackKind,
+    MediaStreamConstraints, MediaTrackSupportedConstraints, Result,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -23,12 +21,14 @@ use crate::{dictionary, error};
 /// `getSettings()` and `applyConstraints()` (the track object's own methods, so page code sees
 /// them too), and every `ImageCapture` on the track delivers the cropped-and-scaled view from
 /// `grab_frame` and `take_photo` (a photo is then always ours, drawn from the track's frames).
-/// The ranges and rules are the core's (`imagecapture_core::controls::digital`).
+/// The ranges and rules are the core's (`imagecapture_core::controls::digital`). It needs the
+/// `digital-zoom` feature (on by default).
 #[derive(Debug, Clone, Default)]
 pub struct MediaDevices {
     /// `None` where the page has no `navigator.mediaDevices` (not a secure context, or no
     /// `window`): every call then rejects.
     raw: Option<web_sys::MediaDevices>,
+    #[cfg(feature = "digital-zoom")]
     digital_zoom: bool,
 }
 
@@ -38,6 +38,7 @@ impl MediaDevices {
         let raw = web_sys::window().and_then(|w| w.navigator().media_devices().ok());
         Self {
             raw,
+            #[cfg(feature = "digital-zoom")]
             digital_zoom: false,
         }
     }
@@ -46,12 +47,14 @@ impl MediaDevices {
     pub fn from_raw(raw: web_sys::MediaDevices) -> Self {
         Self {
             raw: Some(raw),
+            #[cfg(feature = "digital-zoom")]
             digital_zoom: false,
         }
     }
 
     /// These devices with digital zoom, pan and tilt on (`true`) or off for the tracks opened
     /// from now on (see [Digital zoom](Self#digital-zoom)).
+    #[cfg(feature = "digital-zoom")]
     #[must_use]
     pub fn with_digital_zoom(mut self, on: bool) -> Self {
         self.digital_zoom = on;
@@ -69,6 +72,36 @@ impl MediaDevices {
                 "navigator.mediaDevices is missing: cameras need a secure context (https or localhost)",
             )
         })
+    }
+}
+
+#[cfg(feature = "digital-zoom")]
+impl MediaDevices {
+    /// The emulation on the video tracks of `tracks`, when these devices turn it on.
+    fn attach_digital_zoom(&self, tracks: &[MediaStreamTrack]) {
+        use imagecapture_core::{MediaStreamTrackTrait, TrackKind};
+        if !self.digital_zoom {
+            return;
+        }
+        for track in tracks.iter().filter(|t| t.kind() == TrackKind::Video) {
+            // `None`: the camera has a zoom of its own.
+            let _ = crate::digital::attach(track.as_raw());
+        }
+    }
+
+    /// `supported` with zoom, pan and tilt, when these devices turn the emulation on: every
+    /// track they open may offer them (emulated where the camera lacks them).
+    fn with_digital_zoom_supported(
+        &self,
+        mut supported: MediaTrackSupportedConstraints,
+    ) -> MediaTrackSupportedConstraints {
+        if self.digital_zoom {
+            use imagecapture_core::controls::Control;
+            for control in [Control::Zoom, Control::Pan, Control::Tilt] {
+                control.set_supported_in(&mut supported, true);
+            }
+        }
+        supported
     }
 }
 
@@ -120,27 +153,18 @@ impl MediaDevicesTrait for MediaDevices {
             .filter_map(|t| t.dyn_into::<web_sys::MediaStreamTrack>().ok())
             .map(MediaStreamTrack::from_raw)
             .collect::<Vec<_>>();
-        if self.digital_zoom {
-            for track in tracks.iter().filter(|t| t.kind() == TrackKind::Video) {
-                // `None`: the camera has a zoom of its own.
-                let _ = crate::digital::attach(track.as_raw());
-            }
-        }
+        #[cfg(feature = "digital-zoom")]
+        self.attach_digital_zoom(&tracks);
         Ok(MediaStream::new(stream.id(), tracks))
     }
 
     fn get_supported_constraints(&self) -> MediaTrackSupportedConstraints {
-        let mut supported: MediaTrackSupportedConstraints =
+        let supported: MediaTrackSupportedConstraints =
             self.raw.as_ref().map_or_else(Default::default, |raw| {
                 dictionary::from_js(&raw.get_supported_constraints().into())
             });
-        if self.digital_zoom {
-            // Every track these devices open may offer them (emulated where the camera lacks
-            // them).
-            for control in [Control::Zoom, Control::Pan, Control::Tilt] {
-                control.set_supported_in(&mut supported, true);
-            }
-        }
+        #[cfg(feature = "digital-zoom")]
+        let supported = self.with_digital_zoom_supported(supported);
         supported
     }
 }

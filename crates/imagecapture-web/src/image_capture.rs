@@ -32,7 +32,8 @@ pub struct ImageCaptureOptions {
     /// `getCapabilities`/`getSettings`/`applyConstraints`, and `grab_frame`/`take_photo`
     /// deliver the cropped-and-scaled view. See
     /// [`MediaDevices::with_digital_zoom`](crate::MediaDevices::with_digital_zoom) for the
-    /// details; the emulation is the same.
+    /// details; the emulation is the same. (Feature `digital-zoom`, on by default.)
+    #[cfg(feature = "digital-zoom")]
     pub digital_zoom: bool,
 }
 
@@ -41,11 +42,14 @@ impl ImageCaptureOptions {
     pub const fn polyfill() -> Self {
         Self {
             force_polyfill: true,
+            #[cfg(feature = "digital-zoom")]
             digital_zoom: false,
         }
     }
 
-    /// These options with digital zoom, pan and tilt on or off.
+    /// These options with digital zoom, pan and tilt on or off. (Feature `digital-zoom`, on by
+    /// default.)
+    #[cfg(feature = "digital-zoom")]
     #[must_use]
     pub const fn with_digital_zoom(mut self, on: bool) -> Self {
         self.digital_zoom = on;
@@ -118,6 +122,7 @@ impl ImageCapture {
                 .concat(),
             ));
         }
+        #[cfg(feature = "digital-zoom")]
         if options.digital_zoom {
             // `None`: the camera has a zoom of its own (or the track takes no new methods).
             let _ = digital::attach(track.as_raw());

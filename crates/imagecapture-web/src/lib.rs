@@ -34,6 +34,11 @@ mod browser;
 mod canvas;
 mod devices;
 pub mod dictionary;
+#[cfg(feature = "digital-zoom")]
+mod digital;
+/// Without the `digital-zoom` feature: no track has the emulation.
+#[cfg(not(feature = "digital-zoom"))]
+#[path = "digital_off.rs"]
 mod digital;
 pub mod error;
 mod image_capture;

@@ -39,7 +39,8 @@ impl MediaStreamTrack {
     /// [`MediaDevices::with_digital_zoom`](crate::MediaDevices::with_digital_zoom) (a canvas's
     /// `captureStream()`, another library's `getUserMedia`). True when the track has the
     /// emulation now; false when its camera has a zoom of its own (that one is used), or the
-    /// track object cannot take new methods.
+    /// track object cannot take new methods. (Feature `digital-zoom`, on by default.)
+    #[cfg(feature = "digital-zoom")]
     pub fn enable_digital_zoom(&self) -> bool {
         self.kind() == TrackKind::Video && crate::digital::attach(&self.raw).is_some()
     }

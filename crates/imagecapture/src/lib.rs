@@ -1,7 +1,7 @@
 //! The W3C *MediaStream Image Capture* API for Rust: `ImageCapture` (`take_photo`,
 //! `grab_frame`, `get_photo_capabilities`, `get_photo_settings`) on a camera track, with one
-//! code path for native programs (cameras through nokhwa) and, from the web backend on,
-//! for `wasm32` in browsers.
+//! code path for native programs (cameras through nokhwa) and for `wasm32` in browsers (the
+//! browser's own `ImageCapture` methods where they work, ours on web-sys where not).
 //!
 //! The names are the spec's in snake_case; errors carry the spec's DOMException names.
 //!
@@ -21,8 +21,11 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Natively, `IMAGECAPTURE_FAKE_CAMERA=1` adds a [fake camera](fake) (a test pattern, like
-//! Chrome's `--use-fake-device-for-media-stream`) for machines without one.
+//! Natively, `IMAGECAPTURE_FAKE_CAMERA=1` adds a fake camera (the `fake` module: a test
+//! pattern, like Chrome's `--use-fake-device-for-media-stream`) for machines without one.
+//!
+//! Feature `digital-zoom` (default): digital zoom, pan and tilt in browsers
+//! (`MediaDevices::with_digital_zoom`); natively they are always there.
 
 #[doc(inline)]
 pub use imagecapture_core::{
@@ -40,6 +43,10 @@ pub mod prelude {
         MediaStreamTrackTrait,
     };
 }
+
+#[cfg(web)]
+#[doc(inline)]
+pub use imagecapture_web::{Blob, ImageBitmap, ImageCapture, MediaDevices, MediaStreamTrack};
 
 #[cfg(native)]
 #[doc(inline)]

@@ -90,9 +90,7 @@ The same API natively, in Rust (the fake camera where there is none):
 pub fn e2e() -> Result<(), String> {
     let root = run::workspace_root()?;
     install::browsers()?;
-    crate::webkit::install()?;
     if !root.join("pkg/dist/polyfill.js").is_file() {
-        install::package_tools()?;
         pkg::build(true)?;
     }
     // The test drives Chromium with pkg's playwright-core (a devDependency of pkg/).

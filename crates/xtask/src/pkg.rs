@@ -11,7 +11,10 @@
 //!    everything copied as it is;
 //! 4. the TypeScript types of `pkg/src/` next to them;
 //!
-//! and prints the size of what a page downloads, raw and gzipped.
+//! twice: the default entry (`dist/`: `index.js`, `polyfill.js`) without digital zoom, and the
+//! `imagecapture/zoom` entry (`dist/zoom/index.js`, the same `index.js` beside a build with
+//! imagecapture-js's `digital-zoom` feature: about 16 KB more gzip that a page without digital
+//! zoom should not download). Prints the size of what a page downloads, raw and gzipped.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -26,10 +29,48 @@ const STEM: &str = "imagecapture_js";
 const BINARYEN_MAJOR: &str = "132";
 /// The esbuild release that minifies the JavaScript (pkg/package.json pins it).
 const ESBUILD_VERSION: &str = "0.28.2";
-/// The hand-written modules of `pkg/src/`: minified into `pkg/dist/` (copied for debug).
-const HAND_WRITTEN_JS: [&str; 2] = ["index.js", "polyfill.js"];
-/// The hand-written types of `pkg/src/`, copied into `pkg/dist/` as they are.
-const HAND_WRITTEN_TYPES: [&str; 2] = ["index.d.ts", "polyfill.d.ts"];
+/// The two builds of the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// `imagecapture` (and `imagecapture/polyfill`): no digital zoom.
+    Default,
+    /// `imagecapture/zoom`: with digital zoom.
+    Zoom,
+}
+
+impl Entry {
+    /// Where the entry goes, inside the package's folder.
+    const fn folder(self) -> &'static str {
+        match self {
+            Self::Default => "",
+            Self::Zoom => "zoom",
+        }
+    }
+
+    /// The cargo features of its build.
+    const fn cargo_features(self) -> &'static [&'static str] {
+        match self {
+            Self::Default => &[],
+            Self::Zoom => &["--features", "digital-zoom"],
+        }
+    }
+
+    /// The hand-written modules of `pkg/src/` it has: minified (copied for debug).
+    const fn modules(self) -> &'static [&'static str] {
+        match self {
+            Self::Default => &["index.js", "polyfill.js"],
+            Self::Zoom => &["index.js"],
+        }
+    }
+
+    /// The hand-written types of `pkg/src/` it has, copied as they are.
+    const fn types(self) -> &'static [&'static str] {
+        match self {
+            Self::Default => &["index.d.ts", "polyfill.d.ts"],
+            Self::Zoom => &["index.d.ts"],
+        }
+    }
+}
 /// The engines the package supports: Chromium, Firefox ESR, Safari 16.4+ / WebKitGTK 2.50.
 /// All run ES2022 (class private members, top-level await: the sources use both).
 const JS_TARGET: &str = "--target=es2022";
@@ -64,6 +105,20 @@ pub fn build_into(release: bool, out_dir: Option<&Path>) -> Result<(), String> {
     let root = run::workspace_root()?;
     let pkg = root.join("pkg");
     let dist = out_dir.map_or_else(|| pkg.join("dist"), Path::to_path_buf);
+    if dist.exists() {
+        fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
+    }
+    for entry in [Entry::Default, Entry::Zoom] {
+        build_entry(release, &pkg, &dist, entry)?;
+    }
+    println!("\nxtask pkg: built {}", dist.display());
+    Ok(())
+}
+
+/// Builds one entry of the package into its folder of `dist`.
+fn build_entry(release: bool, pkg: &Path, dist: &Path, entry: Entry) -> Result<(), String> {
+    let root = run::workspace_root()?;
+    let out = dist.join(entry.folder());
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
@@ -84,7 +139,11 @@ pub fn build_into(release: bool, out_dir: Option<&Path>) -> Result<(), String> {
             "--profile",
             profile,
         ],
-        &[],
+        &entry
+            .cargo_features()
+            .iter()
+            .map(|f| (*f).to_string())
+            .collect::<Vec<_>>(),
     )?;
     let wasm = target_dir
         .join("wasm32-unknown-unknown")
@@ -94,15 +153,14 @@ pub fn build_into(release: bool, out_dir: Option<&Path>) -> Result<(), String> {
         return Err(format!("the build left no {}", wasm.display()));
     }
 
-    // wasm-bindgen's output is staged next to the build, and only what ships goes to `dist`.
-    let staging = wasm.with_file_name("pkg-staging");
-    for dir in [&staging, &dist] {
+    // wasm-bindgen's output is staged next to the build, and only what ships goes to `out`.
+    let staging = wasm.with_file_name(format!("pkg-staging-{entry:?}").to_lowercase());
+    for dir in [&staging, &out] {
         if dir.exists() {
             fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
         }
         fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-
     if !run::exists("wasm-bindgen") {
         return Err(
             "wasm-bindgen (wasm-bindgen-cli at Cargo.lock's version of wasm-bindgen) \
@@ -131,7 +189,7 @@ pub fn build_into(release: bool, out_dir: Option<&Path>) -> Result<(), String> {
     let bg = format!("{STEM}_bg.wasm");
     let glue = format!("{STEM}.js");
     if release {
-        let tools = dev_tools(&pkg)?;
+        let tools = dev_tools(pkg)?;
         let mapping = run_captured(
             &tools.wasm_opt,
             &[
@@ -157,7 +215,7 @@ pub fn build_into(release: bool, out_dir: Option<&Path>) -> Result<(), String> {
                 "--minify-imports-and-exports-and-modules",
                 run::path_str(&staging.join(&bg))?,
                 "-o",
-                run::path_str(&dist.join(&bg))?,
+                run::path_str(&out.join(&bg))?,
             ],
         )?;
         let staged_glue = staging.join(&glue);
@@ -170,33 +228,33 @@ pub fn build_into(release: bool, out_dir: Option<&Path>) -> Result<(), String> {
         minify(
             &tools.esbuild,
             &staging.join(&glue),
-            &dist.join(&glue),
+            &out.join(&glue),
             Some("wasm-bindgen/imagecapture_js.js"),
         )?;
-        for file in HAND_WRITTEN_JS {
-            // The map's source is `../src/<file>`: the file in the repository.
+        for file in entry.modules() {
+            // The map's source is `../src/<file>` (`../../src/<file>` from `zoom/`): the file
+            // in the repository.
             minify(
                 &tools.esbuild,
                 &pkg.join("src").join(file),
-                &dist.join(file),
+                &out.join(file),
                 None,
             )?;
         }
     } else {
         for file in [&bg, &glue] {
-            copy(&staging.join(file), &dist.join(file))?;
+            copy(&staging.join(file), &out.join(file))?;
         }
-        for file in HAND_WRITTEN_JS {
-            copy(&pkg.join("src").join(file), &dist.join(file))?;
+        for file in entry.modules() {
+            copy(&pkg.join("src").join(file), &out.join(file))?;
         }
     }
-    for file in HAND_WRITTEN_TYPES {
-        copy(&pkg.join("src").join(file), &dist.join(file))?;
+    for file in entry.types() {
+        copy(&pkg.join("src").join(file), &out.join(file))?;
     }
 
-    print_sizes(&dist)?;
-    println!("\nxtask pkg: built {}", dist.display());
-    Ok(())
+    println!("\n{entry:?} entry ({}):", out.display());
+    print_sizes(&out)
 }
 
 /// Runs `program args…` and returns what it printed on stdout (stderr passes through).
@@ -334,6 +392,7 @@ fn dev_tools(pkg: &Path) -> Result<DevTools, String> {
             ],
             &[],
         )?;
+        crate::install::record("npm: pkg/'s devDependencies".into());
     }
     for (tool, version, package) in &wanted {
         if !tool_is(tool, version) {

@@ -52,6 +52,32 @@ pub fn command_without(
     }
 }
 
+/// Like [`command`], for a command that runs beside another: its output is kept and printed
+/// only when it fails, so that it does not interleave with the other's.
+pub fn command_quiet(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let shown = std::iter::once(program)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let started = Instant::now();
+    let output = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .map_err(|e| format!("cannot run `{shown}`: {e}"))?;
+    println!(
+        "\n$ {shown}\n  (alongside; {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    if output.status.success() {
+        Ok(())
+    } else {
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        Err(format!("`{shown}` failed ({})", output.status))
+    }
+}
+
 /// Runs cargo (the one running xtask) with `args` and then `extra`.
 pub fn cargo(args: &[&str], extra: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -48,7 +48,7 @@ use crate::{install, pkg, run};
 
 /// The Debian packages: WebKitWebDriver (with WebKitGTK and its MiniBrowser), Xvfb, and a
 /// D-Bus daemon for a session bus.
-const PACKAGES: [&str; 3] = ["webkit2gtk-driver", "xvfb", "dbus-daemon"];
+pub const PACKAGES: [&str; 3] = ["webkit2gtk-driver", "xvfb", "dbus-daemon"];
 
 /// How long the conformance suite may take in one target (the runner's whole-run bound).
 const RUN_TIMEOUT_SECS: &str = "180";
