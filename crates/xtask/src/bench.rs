@@ -748,7 +748,7 @@ impl Sizes {
     }
 }
 
-/// Copies the files of `from` into `to`, emptied first.
+/// Copies `from` into `to` (emptied first), folders and all.
 fn snapshot(from: &Path, to: &Path) -> Result<(), String> {
     if to.exists() {
         fs::remove_dir_all(to).map_err(|e| format!("cannot clear {}: {e}", to.display()))?;
@@ -760,6 +760,9 @@ fn snapshot(from: &Path, to: &Path) -> Result<(), String> {
         if path.is_file() {
             fs::copy(&path, to.join(entry.file_name()))
                 .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        } else if path.is_dir() {
+            // The `imagecapture/zoom` entry, `dist/zoom/`.
+            snapshot(&path, &to.join(entry.file_name()))?;
         }
     }
     Ok(())
@@ -1840,9 +1843,11 @@ const METHOD: &str = "
   - p95 is the nearest-rank 95th percentile of all calls of an implementation.
 - **Package size**: `gzip -9 -n` of each file.
 
-Reproduce: `cargo xtask bench` (installs what it needs first, as `cargo xtask test` does; then
-about 8 minutes on 2 cores once the tools are installed and the builds cached, of which WebKit
-about 75 s);
+Reproduce: `cargo xtask bench`. It installs what it needs first, as `cargo xtask test` does (the
+Run section above lists what this run installed): on a fresh machine of these (2 cores; Debian 12
+with only the Rust toolchain, node and npm) about 12 minutes in all, installs and clean builds
+included; about 7 minutes once the tools are installed and the builds cached, of which WebKit
+about 75 s.
 `cargo xtask bench --quick` for a fast look (written to target/bench/BENCHMARKS.md). The browser
 half alone, once `cargo xtask pkg` has built pkg/dist/ and `npm ci --prefix www/bench` has run:
 `node www/bench/run.js [--quick] [--browsers chromium,firefox,webkit]` (WebKit needs an X display:
