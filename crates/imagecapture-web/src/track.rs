@@ -57,10 +57,18 @@ impl MediaStreamTrack {
         Ok(())
     }
 
-    /// The frame size the track runs at now, from its settings.
+    /// The frame size the track runs at now, from its settings. Only the two members are read:
+    /// every grab asks, and the whole dictionary is some thirty reads across the WebAssembly
+    /// boundary.
     pub(crate) fn size(&self) -> Option<(u32, u32)> {
-        let settings = self.get_settings();
-        Some((settings.width?, settings.height?)).filter(|&(w, h)| w > 0 && h > 0)
+        use dictionary::Member;
+        let settings: JsValue = self.raw.get_settings().into();
+        let member = |name: &str| {
+            Reflect::get(&settings, &JsValue::from_str(name))
+                .ok()
+                .and_then(|value| u32::read(&value))
+        };
+        Some((member("width")?, member("height")?)).filter(|&(w, h)| w > 0 && h > 0)
     }
 
     /// `OverconstrainedError` naming the first image-capture control that the basic set of
