@@ -175,7 +175,8 @@ impl Surface {
         // Every surface is drawn once and then read back or encoded once, which on a
         // CPU-backed canvas needs no read back from the GPU. On WebKit's GPU-backed canvas a
         // 640×480 photo took about 16 ms more (`cargo xtask bench`: ours ÷ its steps in plain
-        // JS 2.9× without, 1.0× with); Chromium and Firefox are the same either way.
+        // JS 2.9× without, 1.0× with); in Chromium and Firefox the difference is within the
+        // noise of the benchmark page.
         let options = js_sys::Object::new();
         let _ = Reflect::set(&options, &"willReadFrequently".into(), &true.into());
         let (canvas, context) = if has_offscreen_canvas() {
