@@ -1866,7 +1866,8 @@ Reproduce: `cargo xtask bench`. It installs what it needs first, as `cargo xtask
 Run section above lists what this run installed): on a fresh machine of these (2 cores; Debian 12
 with only the Rust toolchain, node and npm) about 12 minutes in all, installs and clean builds
 included; about 7 minutes once the tools are installed and the builds cached, of which WebKit
-about 75 s.
+about 75 s. `sudo scripts/fresh-machine.sh` runs it on a fresh machine: a new Debian 12 root
+(debootstrap) with this machine's node, npm and Rust toolchain and a clean clone of HEAD.
 `cargo xtask bench --quick` for a fast look (written to target/bench/BENCHMARKS.md). The browser
 half alone, once `cargo xtask pkg` has built pkg/dist/ and `npm ci --prefix www/bench` has run:
 `node www/bench/run.js [--quick] [--browsers chromium,firefox,webkit]` (WebKit needs an X display:
