@@ -35,7 +35,9 @@ mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"
 mount -t tmpfs -o size=4g tmpfs "$root/dev/shm"
-cp /etc/resolv.conf "$root/etc/"
+# A machine has these two; debootstrap writes neither (without /etc/hosts `localhost` goes to DNS,
+# and chromedriver then cannot reach the browser it started).
+cp /etc/resolv.conf /etc/hosts "$root/etc/"
 if [ -f /etc/apt/sources.list.d/debian.sources ]; then
   rm -f "$root/etc/apt/sources.list"
   cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
