@@ -78,6 +78,47 @@ pub fn command_quiet(program: &str, args: &[&str], env: &[(&str, &str)]) -> Resu
     }
 }
 
+/// Like [`command`], with what the command prints on stdout also returned (it is printed as it
+/// comes, line by line), for a caller that looks into it.
+pub fn command_teed(
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Result<(), String>, String) {
+    use std::io::{BufRead, BufReader};
+    let shown = std::iter::once(program)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    println!("\n$ {shown}");
+    let started = Instant::now();
+    let child = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => return (Err(format!("cannot run `{shown}`: {e}")), String::new()),
+    };
+    let mut output = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            output.push_str(&line);
+            output.push('\n');
+        }
+    }
+    let status = child.wait();
+    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    let result = match status {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("`{shown}` failed ({status})")),
+        Err(e) => Err(format!("`{shown}` did not finish: {e}")),
+    };
+    (result, output)
+}
+
 /// Runs cargo (the one running xtask) with `args` and then `extra`.
 pub fn cargo(args: &[&str], extra: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
