@@ -18,6 +18,14 @@ pub fn path_str(path: &Path) -> Result<&str, String> {
         .ok_or_else(|| format!("path is not UTF-8: {}", path.display()))
 }
 
+/// `program args…` as one line, as the log shows it.
+fn shown(program: &str, args: &[&str]) -> String {
+    std::iter::once(program)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs `program args…` with the given extra environment, inheriting stdio.
 pub fn command(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     command_without(program, args, env, &[])
@@ -30,10 +38,7 @@ pub fn command_without(
     env: &[(&str, &str)],
     unset: &[&str],
 ) -> Result<(), String> {
-    let shown = std::iter::once(program)
-        .chain(args.iter().copied())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let shown = shown(program, args);
     println!("\n$ {shown}");
     let started = Instant::now();
     let mut command = Command::new(program);
@@ -55,10 +60,7 @@ pub fn command_without(
 /// Like [`command`], for a command that runs beside another: its output is kept and printed
 /// only when it fails, so that it does not interleave with the other's.
 pub fn command_quiet(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    let shown = std::iter::once(program)
-        .chain(args.iter().copied())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let shown = shown(program, args);
     let started = Instant::now();
     let output = Command::new(program)
         .args(args)
@@ -86,10 +88,7 @@ pub fn command_teed(
     env: &[(&str, &str)],
 ) -> (Result<(), String>, String) {
     use std::io::{BufRead, BufReader};
-    let shown = std::iter::once(program)
-        .chain(args.iter().copied())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let shown = shown(program, args);
     println!("\n$ {shown}");
     let started = Instant::now();
     let child = Command::new(program)
