@@ -108,20 +108,25 @@ pub fn build_into(release: bool, out_dir: Option<&Path>) -> Result<(), String> {
     if dist.exists() {
         fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
     }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
     for entry in [Entry::Default, Entry::Zoom] {
-        build_entry(release, &pkg, &dist, entry)?;
+        build_entry(release, &pkg, &target_dir, &dist, entry)?;
     }
     println!("\nxtask pkg: built {}", dist.display());
     Ok(())
 }
 
-/// Builds one entry of the package into its folder of `dist`.
-fn build_entry(release: bool, pkg: &Path, dist: &Path, entry: Entry) -> Result<(), String> {
-    let root = run::workspace_root()?;
+/// Builds one entry of the package into its folder of `dist`, with cargo's `target_dir`.
+fn build_entry(
+    release: bool,
+    pkg: &Path,
+    target_dir: &Path,
+    dist: &Path,
+    entry: Entry,
+) -> Result<(), String> {
     let out = dist.join(entry.folder());
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
     let (profile, profile_dir) = if release {
         ("wasm-release", "wasm-release")
     } else {
