@@ -1,6 +1,5 @@
 //! `MediaDevices` natively: the platform's cameras through nokhwa, and the fake camera.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -14,9 +13,9 @@ use imagecapture_core::{
     Error, ErrorName, MediaDeviceInfo, MediaDeviceKind, MediaDevicesTrait, MediaStream,
     MediaStreamConstraints, MediaTrackConstraints, MediaTrackSupportedConstraints, Result,
 };
-use nokhwa::utils::ApiBackend;
 
 use crate::fake::{FakeCamera, FakeCameraConfig};
+use crate::platform;
 use crate::source::Source;
 use crate::timer::timeout;
 use crate::track::MediaStreamTrack;
@@ -127,17 +126,12 @@ impl MediaDevices {
         }
         let mut sources = Vec::new();
         if self.platform {
-            // nokhwa has panicked listing devices on machines without any (#166, #192).
-            let listed = catch_unwind(AssertUnwindSafe(|| nokhwa::query(ApiBackend::Auto)));
-            if let Ok(Ok(cameras)) = listed {
-                for info in cameras {
-                    let index = info.index().clone();
-                    sources.push(Source::Platform {
-                        device_id: format!("camera:{}", index.as_string()),
-                        label: info.human_name(),
-                        index,
-                    });
-                }
+            for camera in platform::cameras() {
+                sources.push(Source::Platform {
+                    device_id: camera.device_id(),
+                    label: camera.label,
+                    index: camera.index,
+                });
             }
         }
         for (i, camera) in self.fakes.iter().enumerate() {

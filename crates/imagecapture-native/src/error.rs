@@ -39,9 +39,22 @@ pub(crate) fn is_device_gone(err: &NokhwaError) -> bool {
     says_gone(&err.to_string())
 }
 
+/// nokhwa's error as one line a user can read: what failed and the OS's reason. Its
+/// `SetPropertyError` carries a multi-line dump of the format it tried (`value`), which says
+/// nothing the caller's context does not: it is left out, and any other line break folded.
+fn one_line(err: &NokhwaError) -> String {
+    let text = match err {
+        NokhwaError::SetPropertyError {
+            property, error, ..
+        } => format!("could not set the device's {property}: {error}"),
+        other => other.to_string(),
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Maps a nokhwa error met while `doing` something to the API's error.
 pub(crate) fn from_nokhwa(err: &NokhwaError, doing: Doing) -> Error {
-    let text = err.to_string();
+    let text = one_line(err);
     let name = match doing {
         Doing::Opening if says_gone(&text) => ErrorName::NotFound,
         // A camera that exists but cannot be opened or started: held by another process, or a
@@ -85,6 +98,20 @@ mod tests {
         assert_eq!(
             from_nokhwa(&gone, Doing::Opening).name(),
             ErrorName::NotFound
+        );
+    }
+
+    #[test]
+    fn a_refused_format_reads_as_one_line_without_nokhwas_format_dump() {
+        let refused = NokhwaError::SetPropertyError {
+            property: "Resolution, FrameFormat".into(),
+            value: "width: 1920\nheight: 1080\nfourcc: NV12\n".into(),
+            error: "Device or resource busy (os error 16)".into(),
+        };
+        let e = from_nokhwa(&refused, Doing::Configuring);
+        assert_eq!(
+            e.message(),
+            "could not set the device's Resolution, FrameFormat: Device or resource busy (os error 16)"
         );
     }
 }

@@ -28,6 +28,7 @@ mod formats;
 mod image_capture;
 mod mjpeg;
 mod photo;
+mod platform;
 mod source;
 mod timer;
 mod track;

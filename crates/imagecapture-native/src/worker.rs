@@ -285,6 +285,39 @@ fn set_format(camera: &mut Camera, format: CameraFormat) -> Result<()> {
         .map_err(|e| from_nokhwa(&e, Doing::Configuring))
 }
 
+/// Runs the streaming camera in `format` from now on.
+///
+/// V4L2 refuses a new format (`VIDIOC_S_FMT` fails with EBUSY) while the stream's buffers
+/// exist, and nokhwa's own switch on an open stream sets the format with the buffers still
+/// there: on a real driver every switch failed (the fake camera used to allow it). So the
+/// stream is stopped and its buffers freed first, the format set, and the stream started again.
+/// When the camera refuses `format`, it goes on streaming in the one it had, and the refusal is
+/// the error.
+fn switch_format(camera: &mut Camera, format: CameraFormat) -> Result<()> {
+    let previous = camera.camera_format();
+    stop_stream(camera)?;
+    let switched = set_format(camera, format);
+    if switched.is_err() {
+        // A refused format may have been half set (V4L2 adjusts what it cannot take).
+        let _ = set_format(camera, previous);
+    }
+    let streaming = camera
+        .open_stream()
+        .map_err(|e| from_nokhwa(&e, Doing::Configuring).context("restarting the stream"));
+    switched.and(streaming)
+}
+
+/// Stops the stream and frees its buffers. nokhwa's V4L2 stream panics in its `Drop` when the
+/// driver refuses to stop (anything but ENODEV); that is contained here and reported.
+fn stop_stream(camera: &mut Camera) -> Result<()> {
+    match catch_unwind(AssertUnwindSafe(|| camera.stop_stream())) {
+        Ok(stopped) => stopped.map_err(|e| from_nokhwa(&e, Doing::Configuring)),
+        Err(_) => Err(Error::unknown(
+            "the camera's stream did not stop: its driver refused to end streaming",
+        )),
+    }
+}
+
 /// Captures until the track stops or the device goes away.
 fn capture_loop(camera: &mut Camera, shared: &Shared, commands: &Receiver<Command>) {
     let mut seq = 0u64;
@@ -384,19 +417,12 @@ fn apply(
     digital: Option<Digital>,
 ) -> Result<()> {
     let previous = camera.camera_format();
-    let reopen = |camera: &mut Camera, format: CameraFormat| {
-        set_format(camera, format).and_then(|()| {
-            camera
-                .open_stream()
-                .map_err(|e| from_nokhwa(&e, Doing::Configuring))
-        })
-    };
     if let Some(format) = format {
-        reopen(camera, format)?;
+        switch_format(camera, format)?;
     }
     if let Err(e) = write_all(camera, writes) {
         if format.is_some() {
-            let _ = reopen(camera, previous);
+            let _ = switch_format(camera, previous);
         }
         return Err(e);
     }
@@ -429,10 +455,7 @@ fn still(
     }
     let shot = (|| {
         if switch {
-            set_format(camera, format)?;
-            camera
-                .open_stream()
-                .map_err(|e| from_nokhwa(&e, Doing::Configuring))?;
+            switch_format(camera, format)?;
         }
         // The first frames after a format change can be partial on real webcams; take the
         // first one that is complete, within a few tries. With a flash, let the frames taken
@@ -466,11 +489,7 @@ fn still(
             .unwrap_or_else(|| Error::unknown("the camera sent no complete frame for the photo")))
     })();
     let restored = if switch {
-        set_format(camera, previous).and_then(|()| {
-            camera
-                .open_stream()
-                .map_err(|e| from_nokhwa(&e, Doing::Configuring))
-        })
+        switch_format(camera, previous)
     } else {
         Ok(())
     };
@@ -504,7 +523,7 @@ fn min_len(format: CameraFormat) -> usize {
 /// stopping fails (it unwraps `stop_stream()`).
 fn close(mut camera: Camera) {
     // If this fails, dropping will fail the same way and panic; the panic is caught below.
-    let _ = camera.stop_stream();
+    let _ = stop_stream(&mut camera);
     let _ = catch_unwind(AssertUnwindSafe(move || drop(camera)));
 }
 

@@ -268,15 +268,12 @@ impl CaptureBackendTrait for FakeDevice {
                 format!("Rejected: {} does not offer {new_fmt}", self.config.name()),
             ));
         }
-        let previous = self.format;
-        self.format = new_fmt;
         if self.stream.is_some() {
-            // Like V4L2: a new format needs a new stream.
-            if let Err(error) = self.open_stream() {
-                self.format = previous;
-                return Err(error);
-            }
+            // Like V4L2 (`VIDIOC_S_FMT` while buffers are allocated; vivid and uvcvideo alike):
+            // the stream must be stopped before the format changes.
+            return Err(set_property_error(&new_fmt, BUSY.to_owned()));
         }
+        self.format = new_fmt;
         *self.shared.format_slot() = Some(new_fmt);
         Ok(())
     }

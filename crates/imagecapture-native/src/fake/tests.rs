@@ -30,13 +30,23 @@ fn open(config: FakeCameraConfig) -> (FakeCamera, Camera) {
     (fake, camera)
 }
 
-/// Sets an exact format the way the native backend does, through a nokhwa format request.
+/// Sets an exact format the way the native backend does, through a nokhwa format request,
+/// with the stream stopped around it as V4L2 requires (see
+/// `a_format_switch_while_streaming_is_busy_and_works_once_stopped`).
 fn set_format(camera: &mut Camera, format: CameraFormat) -> Result<CameraFormat, NokhwaError> {
+    let streaming = camera.is_stream_open();
+    if streaming {
+        camera.stop_stream()?;
+    }
     let formats = [format.format()];
-    camera.set_camera_requset(RequestedFormat::with_formats(
+    let set = camera.set_camera_requset(RequestedFormat::with_formats(
         RequestedFormatType::Exact(format),
         &formats,
-    ))
+    ));
+    if streaming {
+        camera.open_stream()?;
+    }
+    set
 }
 
 fn fast_config() -> FakeCameraConfig {
@@ -841,7 +851,7 @@ fn life_cycle_is_visible_through_the_handle() {
     assert!(camera.is_stream_open());
     assert!(handle.is_streaming());
 
-    // A format change while streaming restarts the stream in the new format.
+    // A format change (stream stopped, format set, stream started) streams the new format.
     set_format(
         &mut camera,
         CameraFormat::new_from(320, 240, FrameFormat::NV12, 100),
@@ -1160,4 +1170,30 @@ fn controls_keep_their_values_across_opens_and_fail_when_unplugged() {
     // A camera without controls lists none.
     let (_, camera) = open(fast_config().with_controls(FakeControls::none()));
     assert!(camera.camera_controls().unwrap().is_empty());
+}
+
+/// Like V4L2 (vivid and uvcvideo refuse `VIDIOC_S_FMT` with EBUSY while the stream's buffers
+/// exist): a new format needs the stream stopped first. Before the fake camera learnt this from
+/// vivid, every photo at another size worked here and failed on the real driver.
+#[test]
+fn a_format_switch_while_streaming_is_busy_and_works_once_stopped() {
+    let (fake, mut camera) = open(fast_config().with_formats([FrameFormat::YUYV]));
+    let handle = fake.handle();
+    camera.open_stream().unwrap();
+    camera.frame_raw().unwrap();
+    let before = camera.camera_format();
+    let other = CameraFormat::new_from(320, 240, before.format(), before.frame_rate());
+    let formats = [other.format()];
+    let request = RequestedFormat::with_formats(RequestedFormatType::Exact(other), &formats);
+    match camera.set_camera_requset(request) {
+        Err(NokhwaError::SetPropertyError { error, .. }) => assert_eq!(error, BUSY),
+        result => panic!("expected EBUSY while streaming, got {result:?}"),
+    }
+    assert_eq!(camera.camera_format(), before);
+    camera.stop_stream().unwrap();
+    assert_eq!(camera.set_camera_requset(request).unwrap(), other);
+    camera.open_stream().unwrap();
+    let frame = camera.frame_raw().unwrap();
+    assert_eq!(frame.len(), 320 * 240 * 2);
+    assert_eq!(handle.current_format(), Some(other));
 }
