@@ -7,6 +7,7 @@ mod install;
 mod pkg;
 mod run;
 mod test;
+mod vm;
 mod webkit;
 
 use std::process::ExitCode;
@@ -15,10 +16,12 @@ const HELP: &str = "\
 cargo xtask <command> [options]
 
 Commands:
-  test [--native-only | --e2e-only | --webkit-only]
+  test [--native-only | --v4l2-only | --e2e-only | --webkit-only]
                          install what the tests need (skipping what is present), then run
                          formatting, clippy and doc checks and every test (or only the native
-                         ones, only the demo page's end-to-end test, or only the WebKit targets)
+                         ones, the V4L2 stage among them, or only the V4L2 stage: the
+                         conformance suite against the kernel's vivid driver in a QEMU guest, or
+                         only the demo page's end-to-end test, or only the WebKit targets)
   demo [--port N] [--no-build]
                          the main job: build the npm package and serve the demo page (www/,
                          pkg/dist as /pkg/) on http://localhost:8000 until Ctrl-C
@@ -27,6 +30,11 @@ Commands:
                          and minified)
   bench [--quick] [--native-only | --browsers-only]
                          every benchmark side by side with its anchors; writes BENCHMARKS.md
+  vm [--timeout SECS] [--vivid-opts \"OPT=V ...\"] [--env NAME=VALUE]... -- PROGRAM [ARGS...]
+                         run a host program (a path absolute or relative to the workspace root)
+                         as root in a QEMU guest with the vivid V4L2 driver loaded (the host's
+                         root read-only at /, vivid's capture node at /dev/video0); prints its
+                         output and exits with its exit code (timeout: 900 s)
   help                   this text
 ";
 
@@ -36,6 +44,16 @@ fn main() -> ExitCode {
         Some((c, rest)) => (c.as_str(), rest),
         None => ("help", &[][..]),
     };
+    if command == "vm" {
+        // The guest's program's exit code is ours.
+        return match vm::command(rest) {
+            Ok(code) => ExitCode::from(code),
+            Err(message) => {
+                eprintln!("xtask: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let outcome = match command {
         "test" => test::run(rest),
         "demo" => demo::serve(rest),

@@ -1,8 +1,8 @@
 //! Running commands, loudly: every command is printed before it runs, and a failure names it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The workspace's root folder (two levels above this crate).
 pub fn workspace_root() -> Result<PathBuf, String> {
@@ -116,6 +116,60 @@ pub fn command_teed(
         Err(e) => Err(format!("`{shown}` did not finish: {e}")),
     };
     (result, output)
+}
+
+/// Like [`command`], with what the command prints on stdout captured and returned instead of
+/// shown (its stderr still shows), for output meant for a program (cargo's JSON messages), also
+/// when it fails.
+pub fn command_stdout(
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Result<(), String>, String) {
+    let shown = shown(program, args);
+    println!("\n$ {shown}");
+    let started = Instant::now();
+    let output = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .stderr(Stdio::inherit())
+        .output();
+    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    match output {
+        Ok(output) => {
+            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+            let result = if output.status.success() {
+                Ok(())
+            } else {
+                Err(format!("`{shown}` failed ({})", output.status))
+            };
+            (result, stdout)
+        }
+        Err(e) => (Err(format!("cannot run `{shown}`: {e}")), String::new()),
+    }
+}
+
+/// Ends `child` by its PID: SIGTERM, then SIGKILL when it is still there after 5 s; reaps it.
+/// Never by name: other copies of the same program may be someone else's.
+pub fn end(child: &mut Child) {
+    if matches!(child.try_wait(), Ok(Some(_))) {
+        return;
+    }
+    let pid = child.id().to_string();
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Runs cargo (the one running xtask) with `args` and then `extra`.

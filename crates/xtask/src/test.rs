@@ -2,13 +2,15 @@
 //!
 //! 1. native: fmt, clippy (all crates, host and wasm), rustdoc, `cargo test` of the default
 //!    members (the library crates and the native conformance runner);
-//! 2. browsers: the conformance suite built once for wasm and run in Chromium and Firefox
+//! 2. V4L2: the conformance suite's V4L2 runner (`tests/conformance/tests/v4l2.rs`), built on
+//!    the host and run in a QEMU guest against the kernel's vivid driver (crates/xtask/src/vm.rs);
+//! 3. browsers: the conformance suite built once for wasm and run in Chromium and Firefox
 //!    (each with the browser's own ImageCapture and with ours forced), then the npm package
 //!    built and its JS-surface tests run in both browsers, then the demo page's end-to-end test
 //!    in both browsers and WebKit's three shapes, then WebKit's targets
 //!    (crates/xtask/src/webkit.rs).
 //!
-//! `--native-only` stops after 1; `--e2e-only` runs the demo page's end-to-end test alone (with
+//! `--native-only` stops after 1; `--v4l2-only` runs 2 alone (with its installs); `--e2e-only` runs the demo page's end-to-end test alone (with
 //! the package as built in pkg/dist/, built first only when missing).
 
 use std::path::Path;
@@ -21,23 +23,33 @@ fn cargo_bin() -> String {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut native_only = false;
+    let mut v4l2_only = false;
     let mut e2e_only = false;
     let mut webkit_only = false;
     for arg in args {
         match arg.as_str() {
             "--native-only" => native_only = true,
+            "--v4l2-only" => v4l2_only = true,
             "--e2e-only" => e2e_only = true,
             "--webkit-only" => webkit_only = true,
             other => return Err(format!("test: unknown option {other:?}")),
         }
     }
-    if [native_only, e2e_only, webkit_only]
+    if [native_only, v4l2_only, e2e_only, webkit_only]
         .iter()
         .filter(|&&on| on)
         .count()
         > 1
     {
-        return Err("test: --native-only, --e2e-only and --webkit-only exclude each other".into());
+        return Err(
+            "test: --native-only, --v4l2-only, --e2e-only and --webkit-only exclude each other"
+                .into(),
+        );
+    }
+    if v4l2_only {
+        crate::vm::test_stage()?;
+        println!("\nxtask test: the V4L2 stage passed (--v4l2-only)");
+        return Ok(());
     }
     if webkit_only {
         // The package the WebKit package tests load, built as the whole run builds it.
@@ -53,6 +65,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Ok(());
     }
     native()?;
+    crate::vm::test_stage()?;
     if native_only {
         println!("\nxtask test: native checks and tests passed (browsers skipped: --native-only)");
         return Ok(());
