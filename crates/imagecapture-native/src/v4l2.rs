@@ -7,21 +7,26 @@
 //! *absolute* controls and its auto/manual switches (not the relative ones nokhwa's own names
 //! stand for), converted to the spec's units:
 //!
-//! | member | V4L2 control | conversion |
-//! |---|---|---|
-//! | `whiteBalanceMode` | `AUTO_WHITE_BALANCE` (boolean) | on = `"continuous"`, off = `"manual"` |
-//! | `exposureMode` | `EXPOSURE_AUTO` (menu) | 1 manual, 2 shutter priority = `"manual"`; 0 auto, 3 aperture priority = `"continuous"` (written: 1, or the device's default auto entry, else 3) |
-//! | `focusMode` | `FOCUS_AUTO` (boolean) | on = `"continuous"`, off = `"manual"` |
-//! | `exposureCompensation` | `AUTO_EXPOSURE_BIAS` | EV = value / 1000 (V4L2 counts 0.001 EV) |
-//! | `exposureTime` | `EXPOSURE_ABSOLUTE` | as is: both count 100 µs |
-//! | `colorTemperature` | `WHITE_BALANCE_TEMPERATURE` | as is: kelvin |
-//! | `iso` | `ISO_SENSITIVITY` (`ISO_SENSITIVITY_AUTO` set to manual first) | as is |
-//! | `brightness`, `contrast`, `saturation`, `sharpness` | `BRIGHTNESS`, `CONTRAST`, `SATURATION`, `SHARPNESS` | as is, device units |
-//! | `focusDistance` | `FOCUS_ABSOLUTE` | as is: device units (V4L2 defines none; not metres) |
-//! | `pan`, `tilt` | `PAN_ABSOLUTE`, `TILT_ABSOLUTE` | as is: both count arc-seconds |
-//! | `zoom` | `ZOOM_ABSOLUTE` | ratio = value / minimum (device units are the lens' own; a minimum of 0 or less counts 100 units a ratio step of 1: 1 + (value − min) / 100) |
-//! | `torch` | `FLASH_LED_MODE` (menu) | `true` = 2 (torch), `false` = 0 (none); offered when the menu reaches 2 |
-//! | `pointsOfInterest` | — | no V4L2 control nokhwa can reach: not offered |
+//! | member | V4L2 control | conversion | on vivid |
+//! |---|---|---|---|
+//! | `whiteBalanceMode` | `AUTO_WHITE_BALANCE` (boolean) | on = `"continuous"`, off = `"manual"` | not verified: vivid has no such control |
+//! | `exposureMode` | `EXPOSURE_AUTO` (menu) | 1 manual, 2 shutter priority = `"manual"`; 0 auto, 3 aperture priority = `"continuous"` (written: 1, or the device's default auto entry, else 3) | not verified: vivid has no such control |
+//! | `focusMode` | `FOCUS_AUTO` (boolean) | on = `"continuous"`, off = `"manual"` | not verified: vivid has no such control |
+//! | `exposureCompensation` | `AUTO_EXPOSURE_BIAS` | EV = value / 1000 (V4L2 counts 0.001 EV) | not verified: vivid has no such control |
+//! | `exposureTime` | `EXPOSURE_ABSOLUTE` | as is: both count 100 µs | not verified: vivid has no such control |
+//! | `colorTemperature` | `WHITE_BALANCE_TEMPERATURE` | as is: kelvin | not verified: vivid has no such control |
+//! | `iso` | `ISO_SENSITIVITY` (`ISO_SENSITIVITY_AUTO` set to manual first) | as is | not verified: vivid has no such control |
+//! | `brightness`, `contrast`, `saturation`, `sharpness` | `BRIGHTNESS`, `CONTRAST`, `SATURATION`, `SHARPNESS` | as is, device units | **verified** (all but `sharpness`, which vivid lacks): the value applied is what `VIDIOC_G_CTRL` reads; out of range is OverconstrainedError and leaves the driver's value; brightness changes the picture |
+//! | `focusDistance` | `FOCUS_ABSOLUTE` | as is: device units (V4L2 defines none; not metres) | not verified: vivid has no such control |
+//! | `pan`, `tilt` | `PAN_ABSOLUTE`, `TILT_ABSOLUTE` | as is: both count arc-seconds | not verified: vivid has no such control |
+//! | `zoom` | `ZOOM_ABSOLUTE` | ratio = value / minimum (device units are the lens' own; a minimum of 0 or less counts 100 units a ratio step of 1: 1 + (value − min) / 100) | not verified: vivid has no such control |
+//! | `torch` | `FLASH_LED_MODE` (menu) | `true` = 2 (torch), `false` = 0 (none); offered when the menu reaches 2 | not verified: vivid has no such control |
+//! | `pointsOfInterest` | — | no V4L2 control nokhwa can reach: not offered | — |
+//!
+//! *On vivid*: the kernel's virtual video test driver, a real V4L2 driver run in a QEMU guest
+//! by `cargo xtask test` (`tests/conformance/tests/v4l2.rs`). Its camera has only the user-class
+//! brightness, contrast, saturation and hue (plus its own test controls), so the other rows are
+//! checked on the fake camera only, which lists its controls as a UVC webcam's driver does.
 //!
 //! A mode without its switch but with its value control (a camera with `FOCUS_ABSOLUTE` and no
 //! `FOCUS_AUTO`) is offered as `["manual"]` only. `"single-shot"` is never offered: V4L2's
