@@ -36,6 +36,11 @@ use crate::source::Source;
 /// needs a moment for the new light.
 const FLASH_SETTLE_FRAMES: usize = 4;
 
+/// How long reads may fail in a row before the stream is started anew: well within a grab's
+/// bound (`FRAME_TIMEOUT`, 3 s), so a grab waiting meanwhile still gets a frame; well above a
+/// frame interval, so that a single bad frame restarts nothing.
+const STREAM_RESTART_AFTER: Duration = Duration::from_secs(1);
+
 /// A frame as the camera sent it, numbered.
 #[derive(Debug)]
 pub(crate) struct RawFrame {
@@ -323,6 +328,8 @@ fn capture_loop(camera: &mut Camera, shared: &Shared, commands: &Receiver<Comman
     let mut seq = 0u64;
     // A buffer handed back by a frame nobody holds any more, reused for the next frame.
     let mut spare: Vec<u8> = Vec::new();
+    // Since when every read failed, if the last one did.
+    let mut failing_since: Option<Instant> = None;
     loop {
         loop {
             match commands.try_recv() {
@@ -339,6 +346,7 @@ fn capture_loop(camera: &mut Camera, shared: &Shared, commands: &Receiver<Comman
         let read_started = Instant::now();
         match camera.frame_raw() {
             Ok(bytes) => {
+                failing_since = None;
                 seq += 1;
                 spare.clear();
                 spare.extend_from_slice(&bytes);
@@ -369,6 +377,18 @@ fn capture_loop(camera: &mut Camera, shared: &Shared, commands: &Receiver<Comman
             }
             Err(_) => {
                 // A read timeout or a corrupt frame: go on. Callers time out on their own.
+                let since = *failing_since.get_or_insert(read_started);
+                if since.elapsed() >= STREAM_RESTART_AFTER {
+                    // Reads that keep failing: the stream never started (the driver refused
+                    // VIDIOC_STREAMON, and nokhwa's V4L2 stream then fails every read, its
+                    // buffers queued already) or broke. A new stream recovers both.
+                    let _ = stop_stream(camera).and_then(|()| {
+                        camera
+                            .open_stream()
+                            .map_err(|e| from_nokhwa(&e, Doing::Reading))
+                    });
+                    failing_since = None;
+                }
                 // Avoid spinning on a device that fails at once.
                 if read_started.elapsed() < Duration::from_millis(5) {
                     std::thread::sleep(Duration::from_millis(10));

@@ -583,6 +583,33 @@ pub async fn a_stalled_camera_makes_grab_frame_reject_in_bounded_time<H: Harness
     Outcome::Passed
 }
 
+/// A stream the driver refuses to start (`VIDIOC_STREAMON` fails) is started again: grabs meanwhile
+/// reject `UnknownError` in bounded time or get a frame, and frames come within two grab bounds.
+pub async fn a_stream_that_fails_to_start_recovers<H: Harness>(h: &H) -> Outcome {
+    let Some(faults) = h.faults() else {
+        return Outcome::Skipped(NO_FAULTS);
+    };
+    if !faults.fail_next_stream_start() {
+        return Outcome::Skipped("this target's camera cannot refuse to start streaming");
+    }
+    let (track, capture) = open(h).await;
+    let started = h.now_ms();
+    let bound = FRAME_TIMEOUT.as_secs_f64() * 1000.0;
+    loop {
+        match capture.grab_frame().await {
+            Ok(_) => break,
+            Err(e) => assert_eq!(e.name(), ErrorName::Unknown, "grabFrame: {e}"),
+        }
+        assert!(
+            h.now_ms() - started < 2.0 * bound,
+            "no frame {} ms after a stream that failed to start",
+            2.0 * bound
+        );
+    }
+    track.stop();
+    Outcome::Passed
+}
+
 /// `getUserMedia` with a required size no camera has rejects `OverconstrainedError` naming it.
 pub async fn impossible_exact_constraint_is_overconstrained<H: Harness>(h: &H) -> Outcome {
     let constraints = MediaStreamConstraints::video_with(MediaTrackConstraintSet {

@@ -90,6 +90,11 @@ pub trait Faults {
     fn torch_on(&self) -> Option<bool> {
         None
     }
+    /// Makes the camera's next stream fail to start, once (a driver refusing
+    /// `VIDIOC_STREAMON`); `false` where the camera cannot.
+    fn fail_next_stream_start(&self) -> bool {
+        false
+    }
 }
 
 /// Known, explained differences of a target.

@@ -40,6 +40,7 @@ macro_rules! for_each_case {
             dropping_the_track_releases_the_camera,
             unplugging_ends_the_track,
             a_stalled_camera_makes_grab_frame_reject_in_bounded_time,
+            a_stream_that_fails_to_start_recovers,
             impossible_exact_constraint_is_overconstrained,
             get_user_media_with_nothing_requested_is_a_type_error,
             a_busy_camera_is_not_readable,

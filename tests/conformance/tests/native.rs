@@ -57,6 +57,12 @@ impl Faults for NativeHarness {
     fn refuse_open(&self, refuse: bool) {
         self.handles.iter().for_each(|h| h.set_refuse_open(refuse));
     }
+    fn fail_next_stream_start(&self) -> bool {
+        self.handles
+            .iter()
+            .for_each(FakeCameraHandle::fail_next_stream_start);
+        true
+    }
     fn torch_on(&self) -> Option<bool> {
         let modes: Vec<i64> = self
             .handles

@@ -157,11 +157,16 @@ impl Drop for Vivid {
         held.busy = None;
         let unplugged = held.unplugged.take().is_some();
         drop(held);
-        if !unplugged {
-            if let Ok(device) = v4l::Device::with_path(&self.node) {
-                let id = control_id(&device, "Percentage of Dropped Buffers");
+        // No panic here (a drop while a failed case unwinds would abort the run).
+        if !unplugged && let Ok(device) = v4l::Device::with_path(&self.node) {
+            let dropped = device.query_controls().ok().and_then(|controls| {
+                controls
+                    .into_iter()
+                    .find(|c| c.name == "Percentage of Dropped Buffers")
+            });
+            if let Some(control) = dropped {
                 let _ = device.set_control(v4l::Control {
-                    id,
+                    id: control.id,
                     value: v4l::control::Value::Integer(0),
                 });
             }
@@ -190,6 +195,15 @@ impl Faults for Vivid {
         let ours = usize::from(held.unplugged.is_some()) + 2 * usize::from(held.busy.is_some());
         drop(held);
         self.open_handles() > ours
+    }
+
+    fn fail_next_stream_start(&self) -> bool {
+        set_control(
+            &self.handle(),
+            "Inject VIDIOC_STREAMON Error",
+            v4l::control::Value::None,
+        );
+        true
     }
 
     fn refuse_open(&self, refuse: bool) {
@@ -509,40 +523,6 @@ mod vivid {
             let frame = pollster::block_on(capture.grab_frame()).unwrap();
             assert_eq!((frame.width(), frame.height()), (w, hgt));
         }
-        track.stop();
-    }
-
-    /// An injected `VIDIOC_STREAMON` failure (vivid's error injection) does not hang anything:
-    /// every grab settles, and the track delivers frames again afterwards.
-    #[test]
-    fn an_injected_streamon_error_settles_and_recovers() {
-        let h = Vivid::new();
-        set_control(
-            &h.handle(),
-            "Inject VIDIOC_STREAMON Error",
-            v4l::control::Value::None,
-        );
-        let outcome =
-            pollster::block_on(h.devices.get_user_media(&MediaStreamConstraints::video()));
-        let Ok(stream) = outcome else {
-            let e = outcome.err().unwrap();
-            assert_eq!(e.name(), ErrorName::NotReadable, "{e}");
-            return;
-        };
-        let track = stream.video_track().unwrap();
-        let capture = ImageCapture::new(track.clone()).unwrap();
-        let started = Instant::now();
-        let mut delivered = false;
-        while started.elapsed() < Duration::from_secs(10) {
-            match pollster::block_on(capture.grab_frame()) {
-                Ok(_) => {
-                    delivered = true;
-                    break;
-                }
-                Err(e) => assert_eq!(e.name(), ErrorName::Unknown, "{e}"),
-            }
-        }
-        assert!(delivered, "no frame within 10 s of a failed STREAMON");
         track.stop();
     }
 

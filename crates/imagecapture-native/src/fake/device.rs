@@ -28,6 +28,9 @@ pub(super) const TIMED_OUT: &str = "Connection timed out (os error 110)";
 /// What opening a V4L2 device says when another process holds it (`EBUSY`).
 pub(super) const BUSY: &str = "Device or resource busy (os error 16)";
 
+/// What nokhwa's V4L2 stream reads fail with after the driver refused to start streaming.
+const INVALID_ARGUMENT: &str = "Invalid argument (os error 22)";
+
 /// How often a waiting read looks at the handle's flags.
 const POLL: Duration = Duration::from_millis(5);
 
@@ -37,6 +40,8 @@ struct Stream {
     started: Instant,
     interval: Duration,
     next_slot: u64,
+    /// It never started: every read fails (see `FakeCameraHandle::fail_next_stream_start`).
+    failed_to_start: bool,
 }
 
 impl Stream {
@@ -47,6 +52,7 @@ impl Stream {
                 .checked_div(frame_rate.max(1))
                 .unwrap_or(Duration::from_millis(33)),
             next_slot: 0,
+            failed_to_start: false,
         }
     }
 
@@ -191,6 +197,9 @@ impl FakeDevice {
             let Some(stream) = self.stream.as_mut() else {
                 return Err(NokhwaError::ReadFrameError("Stream Not Started".to_owned()));
             };
+            if stream.failed_to_start {
+                return Err(NokhwaError::ReadFrameError(INVALID_ARGUMENT.to_owned()));
+            }
             match stream.due(stream.next_slot) {
                 Some(due) if due > now => thread::sleep((due - now).min(POLL * 4)),
                 _ => {
@@ -406,7 +415,9 @@ impl CaptureBackendTrait for FakeDevice {
         if self.stream.is_none() {
             self.shared.streaming_count.fetch_add(1, Ordering::SeqCst);
         }
-        self.stream = Some(Stream::new(self.format.frame_rate()));
+        let mut stream = Stream::new(self.format.frame_rate());
+        stream.failed_to_start = self.shared.fail_stream_start.swap(false, Ordering::SeqCst);
+        self.stream = Some(stream);
         Ok(())
     }
 

@@ -13,6 +13,8 @@ pub(super) struct Shared {
     pub(super) unplugged: AtomicBool,
     pub(super) stalled: AtomicBool,
     pub(super) refuse_open: AtomicBool,
+    /// The next stream to open fails every read (one-shot).
+    pub(super) fail_stream_start: AtomicBool,
     /// Device objects alive.
     pub(super) open_count: AtomicUsize,
     /// Device objects with an open stream.
@@ -109,6 +111,15 @@ impl FakeCameraHandle {
     /// open keeps running.
     pub fn set_refuse_open(&self, refuse: bool) {
         self.shared.refuse_open.store(refuse, Ordering::SeqCst);
+    }
+
+    /// Makes the next stream opened fail to start, once, as a V4L2 driver refusing
+    /// `VIDIOC_STREAMON` does under nokhwa (vivid's *Inject VIDIOC_STREAMON Error*): opening the
+    /// stream succeeds, then every read of that stream fails at once with
+    /// `NokhwaError::ReadFrameError("Invalid argument (os error 22)")` (nokhwa queues its
+    /// buffers again, which the driver refuses) until the stream is stopped and opened anew.
+    pub fn fail_next_stream_start(&self) {
+        self.shared.fail_stream_start.store(true, Ordering::SeqCst);
     }
 
     /// Whether opening is refused.
