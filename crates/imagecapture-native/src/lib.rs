@@ -33,6 +33,8 @@ mod source;
 mod timer;
 mod track;
 pub mod v4l2;
+#[cfg(target_os = "linux")]
+mod v4l2_camera;
 mod worker;
 
 pub use bitmap::{Blob, ImageBitmap};

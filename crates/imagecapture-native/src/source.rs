@@ -51,10 +51,21 @@ impl Source {
     /// Opens the device (not yet streaming). Runs on the capture thread.
     pub(crate) fn open(&self) -> Result<Camera, NokhwaError> {
         match self {
-            Self::Platform { index, .. } => Camera::new(
-                index.clone(),
-                RequestedFormat::with_formats(RequestedFormatType::None, &DECODABLE),
-            ),
+            Self::Platform { index, .. } => {
+                let request = RequestedFormat::with_formats(RequestedFormatType::None, &DECODABLE);
+                // On Linux our V4L2 camera (nokhwa's device, our stream: see v4l2_camera.rs).
+                #[cfg(target_os = "linux")]
+                {
+                    let device = crate::v4l2_camera::V4l2Camera::open(index, request)?;
+                    Ok(Camera::with_custom(
+                        index.clone(),
+                        nokhwa::utils::ApiBackend::Video4Linux,
+                        Box::new(device),
+                    ))
+                }
+                #[cfg(not(target_os = "linux"))]
+                Camera::new(index.clone(), request)
+            }
             Self::Fake { camera, .. } => camera.open(CameraIndex::String("fake".into())),
         }
     }

@@ -125,6 +125,60 @@ pub(crate) enum Command {
     },
 }
 
+/// The cameras our tracks still hold: a track's `stop()` returns at once, while its capture
+/// thread closes the device a moment later (after the read under way). A V4L2 device is
+/// exclusive (its buffers belong to one handle), so `getUserMedia` right after `stop()` failed
+/// with NotReadableError on a real driver, where Chrome waits for its own capture to close.
+/// Opening a camera waits (bounded) for the tracks of ours that are closing it.
+mod closing {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, PoisonError, Weak};
+    use std::time::{Duration, Instant};
+
+    use super::Shared;
+
+    /// How long an open waits for a track of ours to let go of the camera: a read's bound
+    /// (`v4l2_camera::READ_TIMEOUT`, the fake camera's read timeout) with room to spare.
+    const WAIT: Duration = Duration::from_secs(2);
+
+    static OPEN: Mutex<Option<HashMap<String, Vec<Weak<Shared>>>>> = Mutex::new(None);
+
+    /// Notes that `shared`'s thread holds `device_id`.
+    pub(super) fn register(device_id: &str, shared: &Arc<Shared>) {
+        let mut open = OPEN.lock().unwrap_or_else(PoisonError::into_inner);
+        let tracks = open
+            .get_or_insert_with(HashMap::new)
+            .entry(device_id.to_owned());
+        let tracks = tracks.or_default();
+        tracks.retain(|t| t.strong_count() > 0);
+        tracks.push(Arc::downgrade(shared));
+    }
+
+    /// Waits until no track of ours that was asked to stop still holds `device_id` (a live
+    /// track keeps it: a second track on one camera is the driver's to allow or refuse).
+    pub(super) fn wait_for(device_id: &str) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline && closing(device_id) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn closing(device_id: &str) -> bool {
+        let open = OPEN.lock().unwrap_or_else(PoisonError::into_inner);
+        open.as_ref()
+            .and_then(|open| open.get(device_id))
+            .is_some_and(|tracks| {
+                tracks.iter().filter_map(Weak::upgrade).any(|shared| {
+                    // Nobody but its thread (and this check) holds a track every handle of
+                    // which was dropped: its thread is closing too.
+                    let abandoned = Arc::strong_count(&shared) <= 2;
+                    let state = shared.lock();
+                    !state.released && (state.stop_requested || abandoned)
+                })
+            })
+    }
+}
+
 /// What `open` reports once the camera runs.
 pub(crate) struct Opened {
     pub(crate) shared: Arc<Shared>,
@@ -161,6 +215,7 @@ fn run(
     commands: Receiver<Command>,
     reply: oneshot::Sender<Result<Opened>>,
 ) {
+    closing::wait_for(&source.device_id());
     let (mut camera, shared) = match start(&source, &constraints, digital_zoom) {
         Ok(started) => started,
         Err(e) => {
@@ -168,6 +223,7 @@ fn run(
             return;
         }
     };
+    closing::register(&source.device_id(), &shared);
     let opened = Opened {
         shared: Arc::clone(&shared),
         label: source.label(),
