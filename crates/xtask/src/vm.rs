@@ -67,8 +67,9 @@ const GUEST_PATH: &str = "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin
 /// How the guest's marker lines on the console begin.
 const MARK: &str = "xtask-vm: ";
 
-/// 9p's message size for the host's root: the binaries the guest runs are read through it,
-/// and 6.1's default (8 KiB) makes loading a 100 MB debug test binary slow.
+/// 9p's message size for the host's root, the largest virtio's transport takes: 6.1's default
+/// (8 KiB) is one QEMU warns about ("degraded performance"). The binaries the guest runs are
+/// read through it; for a 70 MB debug test binary's `--list` no difference was measured.
 const MSIZE: &str = "524288";
 
 /// The guest's `/init`. `@MODULES@` becomes the modules to load, in order; `@PATH@` the
@@ -85,6 +86,8 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
+# No network (QEMU's -nic none), but the loopback interface for programs that talk to themselves.
+ip link set lo up
 mark up
 for m in @MODULES@; do
     insmod "/lib/modules/$m.ko" || fail "insmod $m"
@@ -516,6 +519,7 @@ fn initramfs(kernel: &Kernel, dir: &Path) -> Result<PathBuf, String> {
     std::fs::write(&partial, cpio.finish())
         .and_then(|()| std::fs::rename(&partial, &path))
         .map_err(|e| format!("vm: cannot write {}: {e}", path.display()))?;
+    remove_others(dir, "initramfs-", &path);
     Ok(path)
 }
 
@@ -628,6 +632,10 @@ fn sh_quote(text: &str) -> String {
 /// `vivid` that loads vivid with its options (and `VIVID_OPTIONS`, to show them), and a function
 /// `job` that runs the command in `chroot /host` with only the given environment, in its working
 /// folder, with no stdin.
+///
+/// Both run the host's own `/bin/sh` in the chroot, which finds `modprobe` and the command on
+/// the host's PATH: Debian's static busybox prefers its own applets, so a bare
+/// `chroot /host modprobe` would run busybox's modprobe rather than the host's kmod.
 fn job_script(job: &Job, watchdog: Duration) -> Result<String, String> {
     let vivid: Vec<&str> = VIVID_BASE_OPTIONS
         .split_whitespace()
@@ -652,7 +660,7 @@ fn job_script(job: &Job, watchdog: Duration) -> Result<String, String> {
          WATCHDOG={watchdog}\n\
          VIVID_OPTIONS={vivid_shown}\n\
          vivid() {{\n    \
-             chroot /host modprobe vivid {vivid_words}\n\
+             chroot /host /bin/sh -c 'exec modprobe vivid \"$@\"' modprobe {vivid_words}\n\
          }}\n\
          job() {{\n    \
              env -i {env} chroot /host /bin/sh -c 'cd \"$1\" || exit 125; shift; exec \"$@\"' \
@@ -689,7 +697,10 @@ fn boot_image(kernel: &Kernel, dir: &Path) -> PathBuf {
         return vmlinux;
     }
     match extract_vmlinux(kernel, &vmlinux) {
-        Ok(()) => vmlinux,
+        Ok(()) => {
+            remove_others(dir, "vmlinux-", &vmlinux);
+            vmlinux
+        }
         Err(why) => {
             println!(
                 "(vm: booting {} as it is, ≈ 4.5 s slower: {why})",
@@ -734,6 +745,21 @@ fn extract_vmlinux(kernel: &Kernel, to: &Path) -> Result<(), String> {
     std::fs::write(&partial, &output.stdout)
         .and_then(|()| std::fs::rename(&partial, to))
         .map_err(|e| format!("cannot write {}: {e}", to.display()))
+}
+
+/// Removes the files of `dir` whose names begin with `prefix`, but `keep`: what an older
+/// kernel or script left in the cache. (A guest already running has read its files.)
+fn remove_others(dir: &Path, prefix: &str, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with(prefix);
+        if ours && path != keep && path.is_file() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// `path` with `suffix` added to its name (`with_extension` would cut a kernel version's dots).
@@ -856,7 +882,7 @@ fn read_console(mut stdout: impl Read, sender: mpsc::Sender<Console>) {
         for &byte in &buffer[..n] {
             match byte {
                 b'\n' => {
-                    let text = String::from_utf8_lossy(&line).into_owned();
+                    let text = without_escapes(&String::from_utf8_lossy(&line));
                     line.clear();
                     if sender.send(Console::Line(text)).is_err() {
                         return;
@@ -868,9 +894,33 @@ fn read_console(mut stdout: impl Read, sender: mpsc::Sender<Console>) {
         }
     }
     if !line.is_empty() {
-        let _ = sender.send(Console::Line(String::from_utf8_lossy(&line).into_owned()));
+        let _ = sender.send(Console::Line(without_escapes(&String::from_utf8_lossy(
+            &line,
+        ))));
     }
     let _ = sender.send(Console::Closed);
+}
+
+/// `text` without terminal escape sequences (the firmware clears the screen with them):
+/// `ESC [ … final byte` and two-byte `ESC x`.
+fn without_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        if chars.next() == Some('[') {
+            // Parameters and intermediates, up to the final byte ('@' to '~').
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The last lines the console showed, for an error message.
@@ -915,10 +965,21 @@ pub fn run(job: &Job) -> Result<i32, String> {
     std::fs::write(&job_file, job_script(job, watchdog)?)
         .map_err(|e| format!("vm: cannot write {}: {e}", job_file.display()))?;
     let args = qemu_args(&image, &initramfs, &out)?;
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.contains(' ') {
+                sh_quote(a)
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
     println!(
-        "\n$ qemu-system-x86_64 {}\n  (in the guest, vivid {}: {} {})",
-        args.join(" "),
+        "\n$ qemu-system-x86_64 {}\n  (in the guest, vivid {} {}: {} {})",
+        shown.join(" "),
         VIVID_BASE_OPTIONS,
+        job.vivid_options,
         job.program,
         job.args.join(" ")
     );
@@ -982,7 +1043,9 @@ fn boot(args: &[String], timeout: Duration) -> (Result<(), String>, Timeline) {
                         Some("vivid") => timeline.vivid = at,
                         Some("run") => timeline.running = at,
                         Some("done") => timeline.done = at,
-                        Some("error:") => guest_error = Some(mark.to_owned()),
+                        Some("error:") => {
+                            guest_error = Some(mark["error:".len()..].trim().to_owned())
+                        }
                         _ => {}
                     }
                 }
@@ -1085,6 +1148,15 @@ mod tests {
     }
 
     #[test]
+    fn escape_sequences_are_left_out() {
+        assert_eq!(
+            without_escapes("\u{1b}c\u{1b}[?7l\u{1b}[2J\u{1b}[0mSeaBIOS"),
+            "SeaBIOS"
+        );
+        assert_eq!(without_escapes("plain [text]"), "plain [text]");
+    }
+
+    #[test]
     fn shell_quoting_survives_quotes() {
         assert_eq!(sh_quote("a b"), "'a b'");
         assert_eq!(sh_quote("it's"), r"'it'\''s'");
@@ -1140,7 +1212,7 @@ mod tests {
         };
         let script = job_script(&job, Duration::from_secs(90)).unwrap_or_default();
         assert!(script.contains("VIVID_OPTIONS='n_devs=1 a=1 b=2'"));
-        assert!(script.contains("modprobe vivid 'n_devs=1' 'a=1' 'b=2'"));
+        assert!(script.contains(r#"exec modprobe vivid "$@"' modprobe 'n_devs=1' 'a=1' 'b=2'"#));
         assert!(script.contains("WATCHDOG=90"));
         assert!(script.contains(r"'A=b c' chroot /host"));
         assert!(script.contains(r"xtask-vm '/w' '/p/t' '--x=it'\''s' < /dev/null"));
