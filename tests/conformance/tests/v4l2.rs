@@ -104,6 +104,33 @@ fn set_control(device: &v4l::Device, name: &str, value: v4l::control::Value) {
         .unwrap_or_else(|e| panic!("setting vivid's {name:?}: {e}"));
 }
 
+/// Puts the camera's user controls (brightness, contrast, saturation, hue…) back to their
+/// defaults, as a camera just plugged in has them: vivid keeps values across opens, as UVC
+/// cameras do, so one case's brightness would be the next one's.
+fn reset_user_controls(device: &v4l::Device) {
+    /// `V4L2_CTRL_CLASS_USER`, the class of the picture controls.
+    const USER_CLASS: u32 = 0x0098_0000;
+    let Ok(controls) = device.query_controls() else {
+        return;
+    };
+    for control in controls {
+        let settable = matches!(
+            control.typ,
+            v4l::control::Type::Integer | v4l::control::Type::Boolean | v4l::control::Type::Menu
+        ) && !control.flags.intersects(
+            v4l::control::Flags::READ_ONLY
+                | v4l::control::Flags::DISABLED
+                | v4l::control::Flags::INACTIVE,
+        );
+        if control.id & 0xffff_0000 == USER_CLASS && settable {
+            let _ = device.set_control(v4l::Control {
+                id: control.id,
+                value: v4l::control::Value::Integer(control.default),
+            });
+        }
+    }
+}
+
 /// The handles the harness itself holds on the node.
 #[derive(Default)]
 struct Held {
@@ -131,6 +158,7 @@ impl Vivid {
         let node = node();
         wait_for_node(&node);
         if let Ok(device) = v4l::Device::with_path(&node) {
+            reset_user_controls(&device);
             set_control(
                 &device,
                 "Horizontal Movement",
@@ -302,6 +330,11 @@ fn judge(case: &str, outcome: Outcome) {
     }
 }
 
+/// The cases that compare pictures taken at different times (a photo against a frame grabbed
+/// before it): vivid's whole picture moves when asked to, where the fake camera's moves only in
+/// its frame counter, so these run on a still picture.
+const STILL_CASES: &[&str] = &["digital_zoom_2x_shows_the_centre_of_the_frame_at_full_size"];
+
 macro_rules! v4l2_suite {
     ($($case:ident),*) => {
         mod suite {
@@ -309,7 +342,8 @@ macro_rules! v4l2_suite {
             $(
                 #[test]
                 fn $case() {
-                    let harness = Vivid::new();
+                    let still = STILL_CASES.contains(&stringify!($case));
+                    let harness = Vivid::with_movement(if still { STILL } else { MOVING });
                     let outcome = pollster::block_on(cases::$case(&harness));
                     drop(harness);
                     judge(stringify!($case), outcome);
