@@ -47,6 +47,10 @@ pub const PACKAGES: [&str; 4] = [
     "v4l-utils",
 ];
 
+/// Whether this host can run the guest: an x86-64 Linux (the guest runs the host's own
+/// binaries from its root filesystem, and the kernel and QEMU come from Debian's packages).
+pub const SUPPORTED: bool = cfg!(all(target_os = "linux", target_arch = "x86_64"));
+
 /// How long a guest may run, boot to power-off, unless the caller says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
@@ -75,6 +79,12 @@ const MSIZE: &str = "524288";
 /// The guest's `/init`. `@MODULES@` becomes the modules to load, in order; `@PATH@` the
 /// guest's PATH. The job itself (vivid's options, the command) comes from `/out/job`.
 ///
+/// The host's root is mounted with `cache=loose`: the guest keeps what it read in its page
+/// cache and reads ahead, which reads a 65 MB file in 2 s instead of 17 s (measured with
+/// sha256sum; binaries run from the share are read the same way). The price: a host file
+/// changed while the guest runs may look unchanged to it (cargo writes new files, not into old
+/// ones, so a rebuild during a run does not tear a binary).
+///
 /// Each step that fails says which on the console and powers off, so the host reports it
 /// instead of waiting for its timeout.
 const INIT: &str = r#"#!/bin/busybox sh
@@ -92,7 +102,7 @@ mark up
 for m in @MODULES@; do
     insmod "/lib/modules/$m.ko" || fail "insmod $m"
 done
-mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=@MSIZE@ host /host \
+mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=@MSIZE@,cache=loose host /host \
     || fail "cannot mount the host's root (9p tag host)"
 mount -t 9p -o trans=virtio,version=9p2000.L out /out \
     || fail "cannot mount the output folder (9p tag out)"
@@ -954,6 +964,9 @@ impl Tail {
 /// When the guest cannot be built or started, a step before the command fails, or the
 /// timeout passes; each with the console's last lines.
 pub fn run(job: &Job) -> Result<i32, String> {
+    if !SUPPORTED {
+        return Err("vm: the guest runs on x86-64 Linux hosts only".into());
+    }
     let dir = vm_dir()?;
     let kernel = kernel()?;
     let initramfs = initramfs(&kernel, &dir)?;
