@@ -357,7 +357,7 @@ for_each_case!(v4l2_suite);
 
 /// What only a real driver shows.
 mod vivid {
-    use imagecapture_conformance::harness::{decode_jpeg, open};
+    use imagecapture_conformance::harness::{decode_jpeg, eventually, open};
     use imagecapture_core::constraints::{
         ConstrainDouble, ConstrainULong, MediaTrackConstraintSet, MediaTrackConstraints,
     };
@@ -578,6 +578,24 @@ mod vivid {
             assert_eq!((frame.width(), frame.height()), (w, hgt));
         }
         track.stop();
+    }
+
+    /// A camera that stops sending without going away (vivid dropping every buffer: the read
+    /// never returns on its own) is still let go of at `stop()`: within 2 s no handle of ours
+    /// is open on it, while it still sends nothing.
+    #[test]
+    fn a_camera_that_stops_sending_is_released_at_stop() {
+        let h = Vivid::new();
+        let (track, capture) = pollster::block_on(open(&h));
+        pollster::block_on(capture.grab_frame()).unwrap();
+        h.stall(true);
+        std::thread::sleep(Duration::from_millis(300));
+        track.stop();
+        let released = pollster::block_on(eventually(&h, 2000, || !h.device_open()));
+        assert!(
+            released,
+            "the camera was still open 2 s after stop() while stalled"
+        );
     }
 
     /// A dequeued buffer marked as failed (vivid's `V4L2_BUF_FLAG_ERROR` injection) is not a
