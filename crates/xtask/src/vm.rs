@@ -226,19 +226,26 @@ fn host_program(root: &Path, program: &str) -> Result<String, String> {
 /// (`tests/conformance/tests/v4l2.rs`) on the host and runs it in the guest against vivid's
 /// capture node, one test at a time.
 ///
-/// The test binary gets `IMAGECAPTURE_V4L2_DEVICE=/dev/video0` and `--test-threads=1`, runs
-/// as root in the host's root filesystem (read-only; `/tmp` is writable) with the workspace
-/// root as its working folder.
+/// The test binary gets `IMAGECAPTURE_V4L2_DEVICE=/dev/video0` and `--test-threads=1` (and
+/// `RUST_BACKTRACE`, `RUST_LOG` when they are set here), runs as root in the host's root
+/// filesystem (read-only; `/tmp` is writable) with the workspace root as its working folder.
 pub fn test_stage() -> Result<(), String> {
     let started = Instant::now();
     // The build needs what the native build needs (libclang for nokhwa's V4L2 bindings).
     install::native()?;
     install()?;
     let program = build_test_binary("imagecapture-conformance", "v4l2")?;
+    let mut env = vec![("IMAGECAPTURE_V4L2_DEVICE".into(), "/dev/video0".into())];
+    // The guest's programs inherit nothing; these two, when set, help read a failure.
+    for name in ["RUST_BACKTRACE", "RUST_LOG"] {
+        if let Ok(value) = std::env::var(name) {
+            env.push((name.into(), value));
+        }
+    }
     let job = Job {
         program,
         args: vec!["--test-threads=1".into()],
-        env: vec![("IMAGECAPTURE_V4L2_DEVICE".into(), "/dev/video0".into())],
+        env,
         cwd: run::workspace_root()?,
         vivid_options: String::new(),
         timeout: DEFAULT_TIMEOUT,
@@ -289,14 +296,15 @@ fn build_test_binary(package: &str, target: &str) -> Result<String, String> {
 fn test_executable(json: &str, target: &str) -> Option<String> {
     json.lines()
         .filter(|line| line.contains(r#""reason":"compiler-artifact""#))
-        .find(|line| {
+        .filter(|line| {
             // The target's name is the first "name" after "target" (package_id, before it,
             // is a string holding no such key).
             line.find(r#""target":{"#)
                 .and_then(|at| json_string_field(&line[at..], "name"))
                 .is_some_and(|name| name == target)
         })
-        .and_then(|line| json_string_field(line, "executable"))
+        // A library of the same name has no executable ("executable":null).
+        .find_map(|line| json_string_field(line, "executable"))
 }
 
 /// The first string value of key `key` in the JSON text `json`, unescaped. Enough for cargo's
@@ -333,6 +341,10 @@ fn json_string_field(json: &str, key: &str) -> Option<String> {
 struct Kernel {
     version: String,
     image: PathBuf,
+    /// The image's size and modification time, hashed: Debian updates a kernel package in
+    /// place when its ABI does not change (same version), and what is cached from the old
+    /// image or its modules must then be built again.
+    stamp: u64,
 }
 
 /// The newest installed kernel image whose modules include vivid.
@@ -359,8 +371,16 @@ fn kernel() -> Result<Kernel, String> {
         )?;
     let image = Path::new("/boot").join(format!("vmlinuz-{version}"));
     // Some distributions keep the image readable by root alone.
-    std::fs::File::open(&image).map_err(|e| format!("vm: cannot read {}: {e}", image.display()))?;
-    Ok(Kernel { version, image })
+    let metadata = std::fs::File::open(&image)
+        .and_then(|f| f.metadata())
+        .map_err(|e| format!("vm: cannot read {}: {e}", image.display()))?;
+    let mut hasher = DefaultHasher::new();
+    (&version, metadata.len(), metadata.modified().ok()).hash(&mut hasher);
+    Ok(Kernel {
+        version,
+        image,
+        stamp: hasher.finish(),
+    })
 }
 
 /// A kernel version's numbers, for sorting (`6.1.0-57-amd64` → [6, 1, 0, 57, 64]).
@@ -469,8 +489,8 @@ fn init_script(modules: &[(String, PathBuf)]) -> String {
 }
 
 /// The initramfs for `kernel` in `dir`, built when missing. Its name holds the kernel version
-/// and a hash of what else decides its contents ([`INIT`] and the busybox it copies), so a
-/// new kernel or a changed script builds a new one.
+/// and a hash of what else decides its contents (the kernel's [`Kernel::stamp`], [`INIT`] and
+/// the busybox it copies), so a new kernel or a changed script builds a new one.
 fn initramfs(kernel: &Kernel, dir: &Path) -> Result<PathBuf, String> {
     let busybox = Path::new("/bin/busybox");
     let busybox_bytes = std::fs::read(busybox).map_err(|e| {
@@ -484,7 +504,7 @@ fn initramfs(kernel: &Kernel, dir: &Path) -> Result<PathBuf, String> {
         );
     }
     let mut hasher = DefaultHasher::new();
-    (INIT, GUEST_PATH, MSIZE, &busybox_bytes).hash(&mut hasher);
+    (kernel.stamp, INIT, GUEST_PATH, MSIZE, &busybox_bytes).hash(&mut hasher);
     let path = dir.join(format!(
         "initramfs-{}-{:016x}.cpio",
         kernel.version,
@@ -702,7 +722,7 @@ impl Drop for Qemu {
 /// ≈ 4.5 s of every boot (of ≈ 9 s); QEMU loads an ELF kernel directly, through its PVH entry
 /// point (`CONFIG_PVH`, on in Debian's kernels).
 fn boot_image(kernel: &Kernel, dir: &Path) -> PathBuf {
-    let vmlinux = dir.join(format!("vmlinux-{}", kernel.version));
+    let vmlinux = dir.join(format!("vmlinux-{}-{:016x}", kernel.version, kernel.stamp));
     if vmlinux.is_file() {
         return vmlinux;
     }
@@ -1188,6 +1208,9 @@ mod tests {
     #[test]
     fn the_executable_of_the_named_test_target() {
         let json = concat!(
+            r#"{"reason":"compiler-artifact","package_id":"registry+https://x#v4l2@0.1.0","#,
+            r#""target":{"kind":["lib"],"name":"v4l2"},"executable":null}"#,
+            "\n",
             r#"{"reason":"compiler-artifact","package_id":"path+file:///w#x@0.1.0","#,
             r#""target":{"kind":["lib"],"name":"x"},"executable":null}"#,
             "\n",
