@@ -1107,7 +1107,12 @@ fn boot(args: &[String], timeout: Duration) -> (Result<(), String>, Timeline) {
     drop(qemu);
     let result = match (guest_error, status) {
         (Some(error), _) => Err(format!("vm: the guest failed: {error}. {}", tail.shown())),
-        (None, Ok(status)) if status.success() => Ok(()),
+        (None, Ok(status)) if status.success() && timeline.done.is_some() => Ok(()),
+        // A kernel panic, or an /init that stopped, ends QEMU cleanly too (-no-reboot).
+        (None, Ok(status)) if status.success() => Err(format!(
+            "vm: the guest stopped before the command finished. {}",
+            tail.shown()
+        )),
         (None, Ok(status)) => Err(format!("vm: QEMU failed ({status}). {}", tail.shown())),
         (None, Err(e)) => Err(format!("vm: cannot wait for QEMU: {e}")),
     };
