@@ -1008,11 +1008,11 @@ pub fn run(job: &Job) -> Result<i32, String> {
             }
         })
         .collect();
+    let vivid = format!("{VIVID_BASE_OPTIONS} {}", job.vivid_options);
     println!(
-        "\n$ qemu-system-x86_64 {}\n  (in the guest, vivid {} {}: {} {})",
+        "\n$ qemu-system-x86_64 {}\n  (in the guest, vivid {}: {} {})",
         shown.join(" "),
-        VIVID_BASE_OPTIONS,
-        job.vivid_options,
+        vivid.trim(),
         job.program,
         job.args.join(" ")
     );
