@@ -1147,8 +1147,25 @@ fn vm_dir() -> Result<PathBuf, String> {
         .map_err(|e| format!("vm: cannot find {}: {e}", dir.display()))
 }
 
-/// A new, empty folder `run-PID-N` in `dir` for one guest's `/out`.
+/// How long a failed run's folder (its job, log and exit code) is kept for a look.
+const KEEP_FAILED_RUNS: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A new, empty folder `run-PID-N` in `dir` for one guest's `/out`; failed runs' folders older
+/// than [`KEEP_FAILED_RUNS`] are removed first (no guest runs that long).
 fn fresh_run_dir(dir: &Path) -> Result<PathBuf, String> {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > KEEP_FAILED_RUNS);
+            if old && entry.file_name().to_string_lossy().starts_with("run-") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
     let pid = std::process::id();
     for n in 0..1000 {
         let path = dir.join(format!("run-{pid}-{n}"));
