@@ -94,6 +94,21 @@ fn native() -> Result<(), String> {
         ],
         &[],
     )?;
+    // The suite's V4L2 runner is no default test target (`test = false`): named here.
+    run::cargo(
+        &[
+            "clippy",
+            "-p",
+            "imagecapture-conformance",
+            "--test",
+            "v4l2",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     // The web crates are empty on native targets; their docs are checked for wasm below.
     rustdoc(&[
         "--workspace",

@@ -204,7 +204,7 @@ pub fn command(args: &[String]) -> Result<u8, String> {
     job.args = rest.cloned().collect();
     job.program = host_program(&root, &job.program)?;
     install()?;
-    let code = run(&job)?;
+    let (code, _) = run(&job)?;
     // Exit codes are 0–255; the guest's shell reports a signal's death as 128+N.
     Ok(u8::try_from(code).unwrap_or(u8::MAX))
 }
@@ -235,32 +235,59 @@ pub fn test_stage() -> Result<(), String> {
     install::native()?;
     install()?;
     let program = build_test_binary("imagecapture-conformance", "v4l2")?;
-    let mut env = vec![("IMAGECAPTURE_V4L2_DEVICE".into(), "/dev/video0".into())];
-    // The guest's programs inherit nothing; these two, when set, help read a failure.
-    for name in ["RUST_BACKTRACE", "RUST_LOG"] {
-        if let Ok(value) = std::env::var(name) {
-            env.push((name.into(), value));
-        }
-    }
     let job = Job {
         program,
-        args: vec!["--test-threads=1".into()],
-        env,
+        // `--show-output`: the runner prints its skips (`SKIPPED v4l2::…`) on stdout.
+        args: vec!["--test-threads=1".into(), "--show-output".into()],
+        env: vec![("IMAGECAPTURE_V4L2_DEVICE".into(), "/dev/video0".into())],
         cwd: run::workspace_root()?,
         vivid_options: String::new(),
         timeout: DEFAULT_TIMEOUT,
     };
-    let code = run(&job)?;
+    let (code, log) = run(&job)?;
+    let counts = Counts::of(&log);
     println!(
-        "\n(V4L2 stage: {:.1} s, build and installs included)",
-        started.elapsed().as_secs_f64()
+        "\n(V4L2 stage: {:.1} s, build and installs included)\nv4l2: {} passed, {} failed, {} skipped",
+        started.elapsed().as_secs_f64(),
+        counts.passed,
+        counts.failed,
+        counts.skipped
     );
-    if code == 0 {
-        Ok(())
-    } else {
-        Err(format!(
+    if code != 0 {
+        return Err(format!(
             "the V4L2 tests failed in the VM (exit code {code}); their output is above"
-        ))
+        ));
+    }
+    if counts.passed + counts.skipped == 0 {
+        return Err("the V4L2 stage ran no test".into());
+    }
+    Ok(())
+}
+
+/// A libtest run's cases: passed (less the skipped ones, which pass to libtest), failed, and
+/// skipped (the lines the v4l2 runner prints for each, the reason checked against its ledger).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Counts {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn of(log: &str) -> Self {
+        let mut counts = Self::default();
+        for line in log.lines() {
+            let line = line.trim();
+            if line.starts_with("SKIPPED ") {
+                counts.skipped += 1;
+            } else if line.starts_with("test ") && line.ends_with("... ok") {
+                counts.passed += 1;
+            } else if line.starts_with("test ") && line.ends_with("... FAILED") {
+                counts.failed += 1;
+            }
+        }
+        counts.passed = counts.passed.saturating_sub(counts.skipped);
+        counts
     }
 }
 
@@ -975,7 +1002,8 @@ impl Tail {
     }
 }
 
-/// Runs `job` in a fresh guest with vivid loaded; returns the command's exit code.
+/// Runs `job` in a fresh guest with vivid loaded; returns the command's exit code and its
+/// output.
 ///
 /// The command's output is printed as it comes; it is also kept in `target/vm/run-*/log`,
 /// whose folder is removed when the command succeeds.
@@ -983,7 +1011,7 @@ impl Tail {
 /// # Errors
 /// When the guest cannot be built or started, a step before the command fails, or the
 /// timeout passes; each with the console's last lines.
-pub fn run(job: &Job) -> Result<i32, String> {
+pub fn run(job: &Job) -> Result<(i32, String), String> {
     if !SUPPORTED {
         return Err("vm: the guest runs on x86-64 Linux hosts only".into());
     }
@@ -1022,6 +1050,9 @@ pub fn run(job: &Job) -> Result<i32, String> {
     println!("  (vm: {})", timeline.summary(total));
     result?;
     let code = exit_code(&out)?;
+    let log = std::fs::read(out.join("log"))
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
     if code == 0 {
         // Nothing to look into; a failure's folder stays, its log with it.
         let _ = std::fs::remove_dir_all(&out);
@@ -1031,7 +1062,7 @@ pub fn run(job: &Job) -> Result<i32, String> {
             out.join("log").display()
         );
     }
-    Ok(code)
+    Ok((code, log))
 }
 
 /// Starts QEMU with `args` and follows the guest's console until QEMU ends or `timeout`
@@ -1247,6 +1278,20 @@ mod tests {
             Some("/w/target/debug/deps/v4l2-0123")
         );
         assert_eq!(test_executable(json, "native"), None);
+    }
+
+    #[test]
+    fn counts_take_the_skips_out_of_the_passes() {
+        let log = "test suite::a ... ok\ntest suite::b ... ok\ntest suite::c ... FAILED\n\
+                   successes:\n---- suite::b stdout ----\nSKIPPED v4l2::b: no torch (why)\n";
+        assert_eq!(
+            Counts::of(log),
+            Counts {
+                passed: 1,
+                failed: 1,
+                skipped: 1
+            }
+        );
     }
 
     #[test]
