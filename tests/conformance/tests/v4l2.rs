@@ -420,40 +420,112 @@ mod vivid {
         }
     }
 
-    /// vivid's default picture is the 75 % colour bars (white, yellow, cyan, green, magenta,
-    /// red, blue, black): a grabbed frame shows them within 12 levels per channel, so the
-    /// pixel-format conversion of the real driver's bytes is right.
+    /// vivid's test pattern, the 75 % colour bars: white (at 75 % too in vivid's sRGB),
+    /// yellow, cyan, green, magenta, red, blue, black.
+    const BARS: [[u8; 3]; 8] = [
+        [191, 191, 191],
+        [191, 191, 0],
+        [0, 191, 191],
+        [0, 191, 0],
+        [191, 0, 191],
+        [191, 0, 0],
+        [0, 0, 191],
+        [0, 0, 0],
+    ];
+
+    /// The colour in the middle of each bar, below vivid's on-screen text (the top lines).
+    fn bars_at(rgba: &[u8], w: usize, hgt: usize) -> Vec<[u8; 3]> {
+        let y = hgt * 3 / 4;
+        (0..BARS.len())
+            .map(|i| {
+                let at = (y * w + (2 * i + 1) * w / 16) * 4;
+                [rgba[at], rgba[at + 1], rgba[at + 2]]
+            })
+            .collect()
+    }
+
+    /// Each bar within 12 levels per channel of its colour.
+    fn assert_bars(got: &[[u8; 3]], what: &str) {
+        let off = |a: &[u8; 3], b: &[u8; 3]| a.iter().zip(b).map(|(x, y)| x.abs_diff(*y)).max();
+        assert!(
+            got.iter().zip(&BARS).all(|(g, e)| off(g, e) <= Some(12)),
+            "the bars of {what}: got {got:?}, expected {BARS:?}"
+        );
+    }
+
+    /// A grabbed frame shows the colour bars in their colours, so the conversion of the real
+    /// driver's bytes in the format the backend picks is right.
     #[test]
     fn the_colour_bars_come_out_in_their_colours() {
-        const BARS: [[u8; 3]; 8] = [
-            [191, 191, 191],
-            [191, 191, 0],
-            [0, 191, 191],
-            [0, 191, 0],
-            [191, 0, 191],
-            [191, 0, 0],
-            [0, 0, 191],
-            [0, 0, 0],
-        ];
         let h = Vivid::with_movement(STILL);
         let (track, capture) = pollster::block_on(open(&h));
         let frame = pollster::block_on(capture.grab_frame()).unwrap();
         let (w, hgt) = (frame.width() as usize, frame.height() as usize);
         let rgba = pollster::block_on(frame.to_rgba()).unwrap();
-        // Below vivid's on-screen text, which covers the top lines.
-        let y = hgt * 3 / 4;
-        let got: Vec<[u8; 3]> = (0..BARS.len())
-            .map(|i| {
-                let at = (y * w + (2 * i + 1) * w / 16) * 4;
-                [rgba[at], rgba[at + 1], rgba[at + 2]]
+        assert_bars(&bars_at(&rgba, w, hgt), &format!("a {w}×{hgt} grab"));
+        track.stop();
+    }
+
+    /// Every pixel format of the driver that we convert (vivid: YUYV, NV12, RGB3, BGR3, GREY…)
+    /// comes out in the test pattern's colours: the driver's bytes, read with the `v4l` crate in
+    /// each format, through this crate's converter (the backend itself picks the cheapest
+    /// format, NV12, which the other cases cover).
+    #[test]
+    fn every_pixel_format_of_the_driver_converts_to_the_bars_colours() {
+        use nokhwa_core::types::FrameFormat;
+        use v4l::io::traits::CaptureStream;
+        use v4l::video::Capture;
+
+        let h = Vivid::with_movement(STILL);
+        let device = h.handle();
+        let formats: Vec<(v4l::FourCC, FrameFormat)> = device
+            .enum_formats()
+            .unwrap()
+            .into_iter()
+            .filter_map(|f| {
+                let ours = match &f.fourcc.repr {
+                    b"YUYV" => FrameFormat::YUYV,
+                    b"NV12" => FrameFormat::NV12,
+                    b"RGB3" => FrameFormat::RAWRGB,
+                    b"BGR3" => FrameFormat::RAWBGR,
+                    b"GREY" => FrameFormat::GRAY,
+                    b"MJPG" => FrameFormat::MJPEG,
+                    _ => return None,
+                };
+                Some((f.fourcc, ours))
             })
             .collect();
-        let off = |a: &[u8; 3], b: &[u8; 3]| a.iter().zip(b).map(|(x, y)| x.abs_diff(*y)).max();
         assert!(
-            got.iter().zip(&BARS).all(|(g, e)| off(g, e) <= Some(12)),
-            "the bars at row {y} of {w}×{hgt}: got {got:?}, expected {BARS:?}"
+            formats.len() >= 4,
+            "vivid offers fewer of our formats than expected: {formats:?}"
         );
-        track.stop();
+        for (fourcc, format) in formats {
+            let set = device
+                .set_format(&v4l::Format::new(640, 480, fourcc))
+                .unwrap_or_else(|e| panic!("{fourcc}: {e}"));
+            assert_eq!((set.width, set.height), (640, 480), "{fourcc}");
+            let mut stream =
+                MmapStream::with_buffers(&device, v4l::buffer::Type::VideoCapture, 2).unwrap();
+            // The second frame: the first one after a format change may still be settling.
+            stream.next().unwrap();
+            let (data, meta) = stream.next().unwrap();
+            let used = (meta.bytesused as usize).min(data.len());
+            let mut rgba = Vec::new();
+            let (w, hgt) =
+                imagecapture_native::convert::to_rgba(format, (640, 480), &data[..used], &mut rgba)
+                    .unwrap_or_else(|e| panic!("{fourcc}: {e}"));
+            let got = bars_at(&rgba, w as usize, hgt as usize);
+            if format == FrameFormat::GRAY {
+                // Grey levels fall from white to black, bar by bar.
+                assert!(
+                    got.windows(2).all(|p| p[0][0] > p[1][0]),
+                    "{fourcc}: {got:?}"
+                );
+            } else {
+                assert_bars(&got, &format!("{fourcc} {w}×{hgt}"));
+            }
+            drop(stream);
+        }
     }
 
     /// For each mapped control vivid has (brightness, contrast, saturation), a value applied
@@ -596,6 +668,63 @@ mod vivid {
             released,
             "the camera was still open 2 s after stop() while stalled"
         );
+    }
+
+    /// A driver that refuses the stream's buffers (vivid's *Inject VIDIOC_REQBUFS Error*) makes
+    /// `getUserMedia` reject `NotReadableError`, and leaves the camera usable: the next one works.
+    #[test]
+    fn refused_buffers_are_not_readable_and_the_next_open_works() {
+        let h = Vivid::new();
+        set_control(
+            &h.handle(),
+            "Inject VIDIOC_REQBUFS Error",
+            v4l::control::Value::None,
+        );
+        let refused =
+            pollster::block_on(h.devices.get_user_media(&MediaStreamConstraints::video()));
+        let Err(e) = refused else {
+            panic!("getUserMedia succeeded with the buffers refused");
+        };
+        assert_eq!(e.name(), ErrorName::NotReadable, "{e}");
+        assert!(!e.message().contains('\n'), "a one-line message: {e}");
+        let (track, capture) = pollster::block_on(open(&h));
+        pollster::block_on(capture.grab_frame()).expect("grabFrame on the next open");
+        track.stop();
+    }
+
+    /// A fatal streaming error while the track runs (vivid's *Inject Fatal Streaming Error*:
+    /// every dequeue then fails) is recovered from: grabs meanwhile settle, with a frame or
+    /// `UnknownError` within their bound, and frames come again within two bounds.
+    #[test]
+    fn a_fatal_streaming_error_is_recovered_from() {
+        let h = Vivid::new();
+        let (track, capture) = pollster::block_on(open(&h));
+        pollster::block_on(capture.grab_frame()).unwrap();
+        set_control(
+            &h.handle(),
+            "Inject Fatal Streaming Error",
+            v4l::control::Value::None,
+        );
+        let bound = imagecapture_core::limits::FRAME_TIMEOUT;
+        let started = Instant::now();
+        let mut fresh = 0;
+        while fresh < 3 {
+            let grab_started = Instant::now();
+            match pollster::block_on(capture.grab_frame()) {
+                Ok(_) => fresh += 1,
+                Err(e) => assert_eq!(e.name(), ErrorName::Unknown, "{e}"),
+            }
+            assert!(
+                grab_started.elapsed() < bound * 2,
+                "a grab took {:?}",
+                grab_started.elapsed()
+            );
+            assert!(
+                started.elapsed() < bound * 3,
+                "frames did not come back after a fatal streaming error"
+            );
+        }
+        track.stop();
     }
 
     /// A dequeued buffer marked as failed (vivid's `V4L2_BUF_FLAG_ERROR` injection) is not a
