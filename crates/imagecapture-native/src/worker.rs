@@ -524,15 +524,14 @@ fn still(
     seq: &mut u64,
 ) -> Result<RawFrame> {
     let previous = camera.camera_format();
-    let switch = format != previous;
     if let Some(flash) = flash {
         write_all(camera, std::slice::from_ref(&flash.on))
             .map_err(|e| e.renamed(ErrorName::Unknown))?;
     }
+    // A format the camera lists but refuses (drivers do): the photo is made from the frames
+    // of the format the track runs in, where `switch_format` left the camera, and scaled.
+    let switch = format != previous && switch_format(camera, format).is_ok();
     let shot = (|| {
-        if switch {
-            switch_format(camera, format)?;
-        }
         // The first frames after a format change can be partial on real webcams; take the
         // first one that is complete, within a few tries. With a flash, let the frames taken
         // before the light came go by.

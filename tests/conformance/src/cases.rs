@@ -583,6 +583,39 @@ pub async fn a_stalled_camera_makes_grab_frame_reject_in_bounded_time<H: Harness
     Outcome::Passed
 }
 
+/// A photo at a size the camera lists but refuses to switch to is made from the track's own
+/// frames, scaled to the size asked for; the track goes on at its size.
+pub async fn a_photo_size_the_camera_refuses_is_scaled_from_the_track<H: Harness>(
+    h: &H,
+) -> Outcome {
+    let Some(faults) = h.faults() else {
+        return Outcome::Skipped(NO_FAULTS);
+    };
+    let (track, capture) = open(h).await;
+    let size = track_size(&track);
+    if !faults.refuse_format_changes(true) {
+        track.stop();
+        return Outcome::Skipped("this target's camera cannot refuse a format it lists");
+    }
+    let width = f64::from(h.expectations().other_width);
+    let photo = capture.take_photo(&PhotoSettings::with_width(width)).await;
+    faults.refuse_format_changes(false);
+    let bytes = photo
+        .expect("takePhoto at a size the camera refuses")
+        .bytes()
+        .await
+        .expect("read the photo");
+    let (w, _) = decode_jpeg(&bytes).expect("a JPEG photo");
+    assert_eq!(f64::from(w), width, "the photo's width");
+    let frame = capture
+        .grab_frame()
+        .await
+        .expect("grabFrame after the photo");
+    assert_eq!((frame.width(), frame.height()), size);
+    track.stop();
+    Outcome::Passed
+}
+
 /// A stream the driver refuses to start (`VIDIOC_STREAMON` fails) is started again: grabs meanwhile
 /// reject `UnknownError` in bounded time or get a frame, and frames come within two grab bounds.
 pub async fn a_stream_that_fails_to_start_recovers<H: Harness>(h: &H) -> Outcome {

@@ -90,6 +90,11 @@ pub trait Faults {
     fn torch_on(&self) -> Option<bool> {
         None
     }
+    /// Makes the camera refuse (`true`) every format but the one it runs in, although it lists
+    /// them, or accept them again; `false` where the camera cannot.
+    fn refuse_format_changes(&self, _refuse: bool) -> bool {
+        false
+    }
     /// Makes the camera's next stream fail to start, once (a driver refusing
     /// `VIDIOC_STREAMON`); `false` where the camera cannot.
     fn fail_next_stream_start(&self) -> bool {

@@ -41,6 +41,7 @@ macro_rules! for_each_case {
             unplugging_ends_the_track,
             a_stalled_camera_makes_grab_frame_reject_in_bounded_time,
             a_stream_that_fails_to_start_recovers,
+            a_photo_size_the_camera_refuses_is_scaled_from_the_track,
             impossible_exact_constraint_is_overconstrained,
             get_user_media_with_nothing_requested_is_a_type_error,
             a_busy_camera_is_not_readable,

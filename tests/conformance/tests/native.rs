@@ -57,6 +57,12 @@ impl Faults for NativeHarness {
     fn refuse_open(&self, refuse: bool) {
         self.handles.iter().for_each(|h| h.set_refuse_open(refuse));
     }
+    fn refuse_format_changes(&self, refuse: bool) -> bool {
+        self.handles
+            .iter()
+            .for_each(|h| h.set_refuse_format_changes(refuse));
+        true
+    }
     fn fail_next_stream_start(&self) -> bool {
         self.handles
             .iter()

@@ -277,6 +277,9 @@ impl CaptureBackendTrait for FakeDevice {
                 format!("Rejected: {} does not offer {new_fmt}", self.config.name()),
             ));
         }
+        if new_fmt != self.format && self.shared.refuse_format_changes.load(Ordering::SeqCst) {
+            return Err(set_property_error(&new_fmt, INVALID_ARGUMENT.to_owned()));
+        }
         if self.stream.is_some() {
             // Like V4L2 (`VIDIOC_S_FMT` while buffers are allocated; vivid and uvcvideo alike):
             // the stream must be stopped before the format changes.

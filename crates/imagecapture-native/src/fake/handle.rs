@@ -13,6 +13,8 @@ pub(super) struct Shared {
     pub(super) unplugged: AtomicBool,
     pub(super) stalled: AtomicBool,
     pub(super) refuse_open: AtomicBool,
+    /// Formats other than the current one are refused although listed.
+    pub(super) refuse_format_changes: AtomicBool,
     /// The next stream to open fails every read (one-shot).
     pub(super) fail_stream_start: AtomicBool,
     /// Device objects alive.
@@ -111,6 +113,15 @@ impl FakeCameraHandle {
     /// open keeps running.
     pub fn set_refuse_open(&self, refuse: bool) {
         self.shared.refuse_open.store(refuse, Ordering::SeqCst);
+    }
+
+    /// Makes the device refuse (`true`) every format but the one it runs in, although it lists
+    /// them, with `NokhwaError::SetPropertyError { error: "Invalid argument (os error 22)", .. }`,
+    /// as drivers refuse a mode they advertise; `false` accepts them again.
+    pub fn set_refuse_format_changes(&self, refuse: bool) {
+        self.shared
+            .refuse_format_changes
+            .store(refuse, Ordering::SeqCst);
     }
 
     /// Makes the next stream opened fail to start, once, as a V4L2 driver refusing
