@@ -42,12 +42,22 @@ struct Timer {
 impl Timer {
     fn run(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut due = Vec::new();
         loop {
             let now = Instant::now();
             while entries.peek().is_some_and(|e| e.0.deadline <= now) {
                 if let Some(Reverse(entry)) = entries.pop() {
-                    entry.waker.wake();
+                    due.push(entry.waker);
                 }
+            }
+            if !due.is_empty() {
+                // Woken outside the lock: a waker may poll its future at once (an executor
+                // running on this thread's wake), and that poll registers a deadline again,
+                // which takes this lock.
+                drop(entries);
+                due.drain(..).for_each(Waker::wake);
+                entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+                continue;
             }
             entries = match entries.peek().map(|e| e.0.deadline) {
                 Some(next) => {
@@ -129,6 +139,47 @@ mod tests {
         let took = start.elapsed();
         assert!(took >= Duration::from_millis(50), "{took:?}");
         assert!(took < Duration::from_secs(2), "{took:?}");
+    }
+
+    /// A waker that registers its next deadline from inside `wake()`, as an executor polling
+    /// on the waking thread does. The timer used to wake under its own lock: this deadlocked it,
+    /// and every bounded wait of the library with it.
+    #[test]
+    fn a_waker_may_register_again_while_being_woken() {
+        use std::sync::Arc;
+        use std::sync::mpsc::{Sender, channel};
+        use std::task::Wake;
+
+        struct Again {
+            wakes: Mutex<u32>,
+            told: Mutex<Sender<u32>>,
+        }
+        impl Wake for Again {
+            fn wake(self: Arc<Self>) {
+                let n = {
+                    let mut wakes = self.wakes.lock().unwrap();
+                    *wakes += 1;
+                    *wakes
+                };
+                if n == 1 {
+                    let waker = Waker::from(Arc::clone(&self));
+                    assert!(wake_at(Instant::now() + Duration::from_millis(10), &waker));
+                }
+                let _ = self.told.lock().unwrap().send(n);
+            }
+        }
+        let (tell, told) = channel();
+        let again = Arc::new(Again {
+            wakes: Mutex::new(0),
+            told: Mutex::new(tell),
+        });
+        assert!(wake_at(
+            Instant::now() + Duration::from_millis(10),
+            &Waker::from(again)
+        ));
+        let bound = Duration::from_secs(2);
+        assert_eq!(told.recv_timeout(bound), Ok(1), "first wake");
+        assert_eq!(told.recv_timeout(bound), Ok(2), "the wake registered while waking");
     }
 
     #[test]
