@@ -179,7 +179,11 @@ mod tests {
         ));
         let bound = Duration::from_secs(2);
         assert_eq!(told.recv_timeout(bound), Ok(1), "first wake");
-        assert_eq!(told.recv_timeout(bound), Ok(2), "the wake registered while waking");
+        assert_eq!(
+            told.recv_timeout(bound),
+            Ok(2),
+            "the wake registered while waking"
+        );
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! `MediaStreamTrack` on a native camera.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
+use std::task::Poll;
 
 use futures_channel::oneshot;
 use imagecapture_core::controls::{changes, without_controls};
@@ -103,7 +106,22 @@ impl MediaStreamTrack {
             .commands
             .send(command(reply))
             .map_err(|_| Error::unknown(format!("{what}: the camera has stopped")))?;
-        match timeout(PHOTO_TIMEOUT, answer).await {
+        // The answer, or the end of the track, whichever comes first: `stop()` settles every
+        // call at once, without waiting for the capture thread to finish what it is doing.
+        let shared = &self.inner.shared;
+        let mut answer = answer;
+        let answered = std::future::poll_fn(|cx| {
+            if let Poll::Ready(outcome) = Pin::new(&mut answer).poll(cx) {
+                return Poll::Ready(outcome);
+            }
+            let mut state = shared.lock();
+            if state.ready_state != ReadyState::Live {
+                return Poll::Ready(Err(oneshot::Canceled));
+            }
+            state.waiters.push(cx.waker().clone());
+            Poll::Pending
+        });
+        match timeout(PHOTO_TIMEOUT, answered).await {
             Some(Ok(outcome)) => outcome,
             // The thread dropped the request: it stopped (track ended) before answering.
             Some(Err(oneshot::Canceled)) => {

@@ -179,6 +179,16 @@ mod closing {
     }
 }
 
+impl Command {
+    /// Whether nobody waits for the answer any more.
+    fn abandoned(&self) -> bool {
+        match self {
+            Self::Apply { reply, .. } => reply.is_canceled(),
+            Self::Still { reply, .. } => reply.is_canceled(),
+        }
+    }
+}
+
 /// What `open` reports once the camera runs.
 pub(crate) struct Opened {
     pub(crate) shared: Arc<Shared>,
@@ -232,7 +242,16 @@ fn run(
         // The caller gave up (timed out or dropped the future): nobody will use this camera.
         shared.end(None);
     }
-    capture_loop(&mut camera, &shared, &commands);
+    // A panic in the camera backend (nokhwa's, a driver binding's) ends the track with an
+    // error at once, so that no call waits for its bound, and the camera is still closed.
+    let looped = catch_unwind(AssertUnwindSafe(|| {
+        capture_loop(&mut camera, &shared, &commands);
+    }));
+    if looped.is_err() {
+        shared.end(Some(Error::unknown(
+            "the camera backend failed (it panicked while capturing); the track ended",
+        )));
+    }
     close(camera);
     shared.lock().released = true;
     shared.end(None);
@@ -388,7 +407,15 @@ fn capture_loop(camera: &mut Camera, shared: &Shared, commands: &Receiver<Comman
     let mut failing_since: Option<Instant> = None;
     loop {
         loop {
+            // `stop()` goes ahead of queued work: the commands still queued are dropped with
+            // the receiver, and their callers learn at once that the track ended.
+            if shared.lock().stop_requested {
+                return;
+            }
             match commands.try_recv() {
+                // A caller that gave up (timed out, or dropped its future) must not see its
+                // command take effect later: an applyConstraints that rejected stays undone.
+                Ok(command) if command.abandoned() => {}
                 Ok(command) => handle(command, camera, shared, &mut seq),
                 Err(TryRecvError::Empty) => break,
                 // Every track handle is gone: nobody can use the camera any more.

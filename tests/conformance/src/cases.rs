@@ -616,6 +616,47 @@ pub async fn a_photo_size_the_camera_refuses_is_scaled_from_the_track<H: Harness
     Outcome::Passed
 }
 
+/// A panic in the camera backend while capturing ends the track: a grab waiting for a frame
+/// rejects within 1 s, later calls reject `InvalidStateError`, and the camera is released.
+pub async fn a_panic_in_the_camera_backend_ends_the_track<H: Harness>(h: &H) -> Outcome {
+    let Some(faults) = h.faults() else {
+        return Outcome::Skipped(NO_FAULTS);
+    };
+    let (track, capture) = open(h).await;
+    capture.grab_frame().await.expect("grabFrame");
+    if !faults.panic_next_read() {
+        track.stop();
+        return Outcome::Skipped("this target's camera cannot panic");
+    }
+    let started = h.now_ms();
+    // Grabs until the panic ends the track (a frame read before the panic may still come).
+    let mut outcome = capture.grab_frame().await;
+    while outcome.is_ok() && h.now_ms() - started < 1000.0 {
+        outcome = capture.grab_frame().await;
+    }
+    let took = h.now_ms() - started;
+    let e = outcome.err().map(|e| e.name());
+    assert!(
+        matches!(e, Some(ErrorName::Unknown | ErrorName::InvalidState)),
+        "grabFrame after the panic: {e:?}"
+    );
+    assert!(
+        took < 1000.0,
+        "the grab settled {took:.0} ms after the panic"
+    );
+    assert_eq!(track.ready_state(), ReadyState::Ended);
+    assert_rejects(
+        capture.take_photo(&PhotoSettings::default()).await,
+        ErrorName::InvalidState,
+        "takePhoto after the panic",
+    );
+    assert!(
+        eventually(h, 2000, || !faults.device_open()).await,
+        "the camera was not released after the panic"
+    );
+    Outcome::Passed
+}
+
 /// A stream the driver refuses to start (`VIDIOC_STREAMON` fails) is started again: grabs meanwhile
 /// reject `UnknownError` in bounded time or get a frame, and frames come within two grab bounds.
 pub async fn a_stream_that_fails_to_start_recovers<H: Harness>(h: &H) -> Outcome {
@@ -811,6 +852,54 @@ pub async fn calls_in_flight_settle_when_the_track_stops<H: Harness>(h: &H) -> O
                 ErrorName::Unknown | ErrorName::InvalidState | ErrorName::Operation
             ),
             "unexpected error {r}"
+        );
+    }
+    Outcome::Passed
+}
+
+/// `stop()` goes ahead of queued work: with 50 photos of alternating sizes queued, every call
+/// settles soon after `stop()` (none waits for the others to be carried out), and the camera is
+/// released within 2 s.
+pub async fn stop_goes_ahead_of_queued_photos<H: Harness>(h: &H) -> Outcome {
+    let (track, capture) = open(h).await;
+    let (tw, _) = track_size(&track);
+    let other = f64::from(h.expectations().other_width);
+    let photos: Vec<_> = (0..50)
+        .map(|i| {
+            let width = if i % 2 == 0 { other } else { f64::from(tw) };
+            let capture = &capture;
+            async move {
+                capture
+                    .take_photo(&PhotoSettings::with_width(width))
+                    .await
+                    .map(|_| ())
+            }
+        })
+        .collect();
+    let stopped_at = std::cell::Cell::new(None);
+    let stop = async {
+        // Let every photo be asked for first.
+        h.pause(50).await;
+        track.stop();
+        stopped_at.set(Some(h.now_ms()));
+    };
+    let (outcomes, ()) = join2(join_all(photos), stop).await;
+    let settled = h.now_ms() - stopped_at.get().unwrap_or_else(|| h.now_ms());
+    // At most the photo under way when `stop()` came, and its return to the track's format.
+    assert!(
+        settled < 1000.0,
+        "the queued photos settled {settled:.0} ms after stop()"
+    );
+    for e in outcomes.into_iter().flat_map(Result::err) {
+        assert!(
+            matches!(e.name(), ErrorName::Unknown | ErrorName::InvalidState),
+            "a queued photo rejected with {e}"
+        );
+    }
+    if let Some(faults) = h.faults() {
+        assert!(
+            eventually(h, 2000, || !faults.device_open()).await,
+            "the camera was still open 2 s after stop() with photos queued"
         );
     }
     Outcome::Passed

@@ -95,6 +95,10 @@ pub trait Faults {
     fn refuse_format_changes(&self, _refuse: bool) -> bool {
         false
     }
+    /// Makes the camera backend panic in its next frame read, once; `false` where it cannot.
+    fn panic_next_read(&self) -> bool {
+        false
+    }
     /// Makes the camera's next stream fail to start, once (a driver refusing
     /// `VIDIOC_STREAMON`); `false` where the camera cannot.
     fn fail_next_stream_start(&self) -> bool {

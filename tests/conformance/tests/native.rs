@@ -63,6 +63,12 @@ impl Faults for NativeHarness {
             .for_each(|h| h.set_refuse_format_changes(refuse));
         true
     }
+    fn panic_next_read(&self) -> bool {
+        self.handles
+            .iter()
+            .for_each(FakeCameraHandle::panic_next_read);
+        true
+    }
     fn fail_next_stream_start(&self) -> bool {
         self.handles
             .iter()

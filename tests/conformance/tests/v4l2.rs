@@ -37,6 +37,10 @@ const DEVICE_ENV: &str = "IMAGECAPTURE_V4L2_DEVICE";
 /// The cases that cannot hold on vivid, with the reason. Anything else that skips fails.
 const EXPECTED_SKIPS: &[(&str, &str)] = &[
     (
+        "a_panic_in_the_camera_backend_ends_the_track",
+        "a real driver cannot be made to panic the backend (the fake camera runs this case)",
+    ),
+    (
         "a_photo_size_the_camera_refuses_is_scaled_from_the_track",
         "vivid accepts every format it lists (the fake camera runs this case)",
     ),

@@ -197,6 +197,10 @@ impl FakeDevice {
             let Some(stream) = self.stream.as_mut() else {
                 return Err(NokhwaError::ReadFrameError("Stream Not Started".to_owned()));
             };
+            #[allow(clippy::panic, reason = "the fault asked for: a backend that panics")]
+            if self.shared.panic_next_read.swap(false, Ordering::SeqCst) {
+                panic!("the fake camera panics in a read, as asked by its handle");
+            }
             if stream.failed_to_start {
                 return Err(NokhwaError::ReadFrameError(INVALID_ARGUMENT.to_owned()));
             }

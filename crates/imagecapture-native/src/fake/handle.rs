@@ -15,6 +15,8 @@ pub(super) struct Shared {
     pub(super) refuse_open: AtomicBool,
     /// Formats other than the current one are refused although listed.
     pub(super) refuse_format_changes: AtomicBool,
+    /// The next read panics (one-shot).
+    pub(super) panic_next_read: AtomicBool,
     /// The next stream to open fails every read (one-shot).
     pub(super) fail_stream_start: AtomicBool,
     /// Device objects alive.
@@ -122,6 +124,12 @@ impl FakeCameraHandle {
         self.shared
             .refuse_format_changes
             .store(refuse, Ordering::SeqCst);
+    }
+
+    /// Makes the next frame read panic, once, as a faulty backend or driver binding may (nokhwa's
+    /// and the `v4l` crate's have `unwrap`s and `panic!`s on paths a device can reach).
+    pub fn panic_next_read(&self) {
+        self.shared.panic_next_read.store(true, Ordering::SeqCst);
     }
 
     /// Makes the next stream opened fail to start, once, as a V4L2 driver refusing
