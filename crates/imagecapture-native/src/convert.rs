@@ -106,8 +106,10 @@ fn lock(free: &Mutex<Vec<Vec<u8>>>) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
 /// Decodes one camera frame into `out` (resized as needed; reuse it across frames to avoid
 /// allocating) and returns the frame's size.
 ///
-/// `size` is the format's resolution; an MJPEG frame reports its own size, which wins. MJPEG
-/// frames without Huffman tables (as UVC cameras send them) get the standard ones.
+/// `size` is the format's resolution. An MJPEG frame whose header says another size is refused
+/// before anything is allocated for it (a corrupt or hostile header could claim 16384×16384, a
+/// gibibyte); `(0, 0)` takes the size the frame says. MJPEG frames without Huffman tables (as
+/// UVC cameras send them) get the standard ones.
 ///
 /// # Errors
 /// `UnknownError` when the bytes are too few for the format and size, or do not decode.
@@ -118,7 +120,7 @@ pub fn to_rgba(
     out: &mut Vec<u8>,
 ) -> Result<(u32, u32)> {
     if format == FrameFormat::MJPEG {
-        return mjpeg_to_rgba(raw, out);
+        return mjpeg_to_rgba(raw, size, out);
     }
     let (w, h) = size;
     let pixels = (w as usize)
@@ -263,7 +265,7 @@ fn fresh(out: &mut Vec<u8>, len: usize) {
     }
 }
 
-fn mjpeg_to_rgba(raw: &[u8], out: &mut Vec<u8>) -> Result<(u32, u32)> {
+fn mjpeg_to_rgba(raw: &[u8], size: (u32, u32), out: &mut Vec<u8>) -> Result<(u32, u32)> {
     let bad =
         |e: &dyn std::fmt::Display| Error::unknown(format!("MJPEG frame did not decode: {e}"));
     let options = DecoderOptions::default()
@@ -277,13 +279,20 @@ fn mjpeg_to_rgba(raw: &[u8], out: &mut Vec<u8>) -> Result<(u32, u32)> {
     let (w, h) = decoder
         .dimensions()
         .ok_or_else(|| Error::unknown("MJPEG frame has no size"))?;
+    // Dimensions come from a u16 header field, so they fit.
+    let said = (w as u32, h as u32);
+    if size != (0, 0) && said != size {
+        return Err(Error::unknown(format!(
+            "MJPEG frame says it is {}×{}, the camera runs at {}×{}: refused",
+            said.0, said.1, size.0, size.1
+        )));
+    }
     let len = decoder
         .output_buffer_size()
         .ok_or_else(|| Error::unknown("MJPEG frame is too large"))?;
     fresh(out, len);
     decoder.decode_into(out).map_err(|e| bad(&e))?;
-    // Dimensions come from a u16 header field, so they fit.
-    Ok((w as u32, h as u32))
+    Ok(said)
 }
 
 #[cfg(test)]
@@ -387,6 +396,34 @@ mod tests {
                 assert!(out.chunks_exact(4).all(|px| px[3] != 0x5A), "cut at {keep}");
             }
         }
+    }
+
+    /// A frame whose header claims a size other than the camera's is refused before its
+    /// output is allocated: a 16384×16384 claim on a 64×48 stream used to allocate 1 GiB.
+    #[test]
+    fn an_mjpeg_header_claiming_another_size_is_refused_without_allocating() {
+        let (w, h) = (64u16, 48u16);
+        let rgb = vec![90u8; usize::from(w) * usize::from(h) * 3];
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 85)
+            .encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let mut out = Vec::new();
+        assert_eq!(
+            to_rgba(FrameFormat::MJPEG, (64, 48), &jpeg, &mut out).unwrap(),
+            (64, 48)
+        );
+        // SOF0: FF C0, length (2 bytes), precision (1), then height and width (2 bytes each).
+        let sof = jpeg.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
+        jpeg[sof + 5..sof + 9].copy_from_slice(&[0x40, 0x00, 0x40, 0x00]);
+        let mut out = Vec::new();
+        let e = to_rgba(FrameFormat::MJPEG, (64, 48), &jpeg, &mut out).unwrap_err();
+        assert!(e.message().contains("16384×16384"), "{e}");
+        assert!(
+            out.capacity() < 1 << 20,
+            "allocated {} bytes",
+            out.capacity()
+        );
     }
 
     #[test]

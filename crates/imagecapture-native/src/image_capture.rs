@@ -195,14 +195,14 @@ impl ImageCaptureTrait for ImageCapture {
         let digital = self.digital();
         let pool = self.frames.clone();
         // Decoding, scaling and encoding take milliseconds to tens of them: off the caller's
-        // thread, which may be an async executor's.
+        // thread, which may be an async executor's, on the few photo threads.
         let (reply, developed) = oneshot::channel();
-        std::thread::Builder::new()
-            .name("imagecapture-photo".into())
-            .spawn(move || {
+        crate::pool::spawn(move || {
+            // A caller that gave up (timed out, dropped the future) needs no photo.
+            if !reply.is_canceled() {
                 let _ = reply.send(develop(&frame, &plan, digital, &pool));
-            })
-            .map_err(|e| Error::unknown(format!("cannot start the photo thread: {e}")))?;
+            }
+        })?;
         match timeout(PHOTO_TIMEOUT, developed).await {
             Some(Ok(photo)) => photo,
             Some(Err(oneshot::Canceled)) => Err(Error::unknown("the photo could not be encoded")),

@@ -29,6 +29,7 @@ mod image_capture;
 mod mjpeg;
 mod photo;
 mod platform;
+mod pool;
 mod source;
 mod timer;
 mod track;
