@@ -173,12 +173,19 @@ impl Vivid {
                 v4l::control::Value::Integer(movement),
             );
         }
-        Self {
+        let harness = Self {
             node,
             devices: MediaDevices::platform(),
             epoch: Instant::now(),
             held: Mutex::new(Held::default()),
+        };
+        // The case before stopped its tracks; their threads let go of the camera a moment
+        // later (the backend's own opens wait for that; a case's direct ioctls do not).
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while harness.open_handles() > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
         }
+        harness
     }
 
     /// A new handle on the node, for the harness's own ioctls.
