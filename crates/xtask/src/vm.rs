@@ -731,7 +731,7 @@ fn job_script(job: &Job, watchdog: Duration) -> Result<String, String> {
     ))
 }
 
-/// A running QEMU, ended by its PID when dropped (on every path out of [`run`]).
+/// A running QEMU, ended by its PID when dropped (on every path out of [`run()`]).
 struct Qemu {
     child: Child,
 }
