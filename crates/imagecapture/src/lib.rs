@@ -21,6 +21,18 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Targets
+//!
+//! | target | backend | what differs |
+//! |---|---|---|
+//! | Linux, macOS, Windows | `imagecapture-native` (nokhwa) | `Blob::as_bytes`, the `fake` camera, the `v4l2` control mapping, `FAKE_CAMERA_ENV`; futures are `Send` |
+//! | `wasm32-unknown-unknown` | `imagecapture-web` (web-sys) | every type converts to and from its web-sys object (`as_raw`, `from_raw`); nothing is `Send` (`prelude::MaybeSend` bridges the two) |
+//!
+//! These docs show one of the two (docs.rs builds both: pick the target in its menu). Code
+//! written against the [`prelude`] traits compiles for both. In browsers, test it with
+//! `wasm-pack test --headless --chrome` (see the repository's README: a fake camera needs a
+//! `webdriver.json` beside your `Cargo.toml`).
+//!
 //! Natively, `IMAGECAPTURE_FAKE_CAMERA=1` adds a fake camera (the `fake` module: a test
 //! pattern, like Chrome's `--use-fake-device-for-media-stream`) for machines without one.
 //!
