@@ -153,7 +153,8 @@ fn browsers() -> Result<(), String> {
     run::command("npm", &["--prefix", "pkg", "run", "test:chromium"], &[])?;
     run::command("npm", &["--prefix", "pkg", "run", "test:firefox"], &[])?;
     crate::demo::e2e()?;
-    crate::webkit::test()
+    crate::webkit::test()?;
+    crate::consumers::test()
 }
 
 /// `cargo doc --no-deps` of `selection`, with every rustdoc warning an error.
@@ -213,7 +214,7 @@ fn conformance_in_browsers() -> Result<(), String> {
 }
 
 /// The full path of `program` on PATH.
-fn which(program: &str) -> Result<String, String> {
+pub fn which(program: &str) -> Result<String, String> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))
