@@ -8,7 +8,8 @@
 //!    (each with the browser's own ImageCapture and with ours forced), then the npm package
 //!    built and its JS-surface tests run in both browsers, then the demo page's end-to-end test
 //!    in both browsers and WebKit's three shapes, then WebKit's targets
-//!    (crates/xtask/src/webkit.rs).
+//!    (crates/xtask/src/webkit.rs), then the package and the crates as users get them
+//!    (crates/xtask/src/consumers.rs).
 //!
 //! `--native-only` stops after 1; `--v4l2-only` runs 2 alone (with its installs); `--e2e-only` runs the demo page's end-to-end test alone (with
 //! the package as built in pkg/dist/, built first only when missing).
