@@ -11,7 +11,8 @@
 //!
 //!    the tools pinned in `tests/consumers/package.json`, installed there when missing;
 //! 2. `wasm-pack test --headless --chrome` and `--firefox` of `examples/consumer/`, a crate
-//!    depending on the facade as a user's would: wasm-pack from crates.io (`cargo install --locked
+//!    depending on the facade as a user's would, and of the conformance suite's browser runner
+//!    (`tests/conformance --test web`): wasm-pack from crates.io (`cargo install --locked
 //!    wasm-pack`, built alongside step 1), told to download nothing (`--mode no-install`: the
 //!    `wasm-bindgen` on PATH, which `install::package_tools` puts there at Cargo.lock's version)
 //!    and given the installed drivers (`--chromedriver`, `--geckodriver`);
@@ -343,13 +344,17 @@ fn wasm_pack_test(root: &Path) -> Result<(), String> {
         "SAFARIDRIVER_REMOTE",
         "CHROMEDRIVER_REMOTE",
     ];
-    for (browser, driver_flag, driver) in [
-        ("--chrome", "--chromedriver", "/usr/bin/chromedriver"),
-        ("--firefox", "--geckodriver", geckodriver.as_str()),
-    ] {
-        run::command_without(
-            "wasm-pack",
-            &[
+    let conformance = root.join("tests/conformance");
+    // The consumer crate whole; the conformance suite's browser runner (its other test targets
+    // are native), which runs as it does under `cargo test` (tests/conformance/webdriver.json,
+    // the same bound per case).
+    let conformance = run::path_str(&conformance)?;
+    for path in [krate, conformance] {
+        for (browser, driver_flag, driver) in [
+            ("--chrome", "--chromedriver", "/usr/bin/chromedriver"),
+            ("--firefox", "--geckodriver", geckodriver.as_str()),
+        ] {
+            let mut args = vec![
                 "test",
                 "--headless",
                 browser,
@@ -359,12 +364,16 @@ fn wasm_pack_test(root: &Path) -> Result<(), String> {
                 // Cargo.lock's version, or fail.
                 "--mode",
                 "no-install",
-                krate,
-            ],
+                path,
+            ];
             // Its log shows which wasm-bindgen and driver it took (and that it fetched none).
-            &[("RUST_LOG", "wasm_pack=info")],
-            &drivers,
-        )?;
+            let mut env = vec![("RUST_LOG", "wasm_pack=info")];
+            if path == conformance {
+                args.extend(["--test", "web"]);
+                env.push(("WASM_BINDGEN_TEST_TIMEOUT", "120"));
+            }
+            run::command_without("wasm-pack", &args, &env, &drivers)?;
+        }
     }
     Ok(())
 }
