@@ -38,6 +38,9 @@
 //!
 //! Feature `digital-zoom` (default): digital zoom, pan and tilt in browsers
 //! (`MediaDevices::with_digital_zoom`); natively they are always there.
+//!
+//! Feature `image` (off by default): `into_rgba_image`, a grabbed frame as an
+//! `image::RgbaImage` (natively without a copy), and the `image` crate re-exported.
 
 #[doc(inline)]
 pub use imagecapture_core::{
@@ -65,3 +68,13 @@ pub use imagecapture_web::{Blob, ImageBitmap, ImageCapture, MediaDevices, MediaS
 pub use imagecapture_native::{
     Blob, FAKE_CAMERA_ENV, ImageBitmap, ImageCapture, MediaDevices, MediaStreamTrack, fake, v4l2,
 };
+
+#[cfg(feature = "image")]
+mod rgba_image;
+#[cfg(feature = "image")]
+pub use rgba_image::into_rgba_image;
+
+/// The [`image`](https://docs.rs/image) crate, at the version [`into_rgba_image`] returns
+/// (feature `image`).
+#[cfg(feature = "image")]
+pub use ::image;
