@@ -18,7 +18,10 @@
 //!    and given the installed drivers (`--chromedriver`, `--geckodriver`);
 //! 3. `cargo package` of every publishable crate, in dependency order, in one cargo call (cargo
 //!    packages crates that depend on each other without their being on crates.io: it resolves
-//!    them from the ones it has just packaged), each verified by building it from its `.crate`.
+//!    them from the ones it has just packaged), each verified by building it from its `.crate`;
+//! 4. what native users combine it with: the facade's `image` feature (off in every other build:
+//!    clippy native and wasm32, its docs, `tests/image.rs`) and `examples/consumer`'s tokio
+//!    example, run on the fake camera.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -104,6 +107,7 @@ pub fn test() -> Result<(), String> {
     wasm_pack?;
     wasm_pack_test(&root)?;
     cargo_package()?;
+    interop()?;
     println!(
         "\nxtask: the consumers stage took {:.0} s",
         started.elapsed().as_secs_f64()
@@ -391,6 +395,52 @@ fn cargo_package() -> Result<(), String> {
     }
     run::cargo(&args, &[])
 }
+
+/// Step 4: the `image` feature and the tokio example.
+fn interop() -> Result<(), String> {
+    let image = ["-p", "imagecapture", "--features", "image"];
+    let lint = ["--quiet", "--", "-D", "warnings"];
+    for target in [&[][..], &["--target", "wasm32-unknown-unknown"][..]] {
+        let mut clippy = vec!["clippy"];
+        clippy.extend(target);
+        clippy.extend(image);
+        // The facade's examples and tests are native programs.
+        clippy.push(if target.is_empty() {
+            "--all-targets"
+        } else {
+            "--lib"
+        });
+        clippy.extend(lint);
+        run::cargo(&clippy, &[])?;
+        let mut doc = vec!["doc", "--no-deps", "--quiet"];
+        doc.extend(target);
+        doc.extend(image);
+        run::command(&cargo_bin(), &doc, &[("RUSTDOCFLAGS", "-D warnings")])?;
+    }
+    let mut test = vec!["test", "--quiet"];
+    test.extend(image);
+    test.extend(["--test", "image"]);
+    run::cargo(&test, &[])?;
+    run::command(
+        &cargo_bin(),
+        &[
+            "run",
+            "--quiet",
+            "-p",
+            "imagecapture-consumer-example",
+            "--example",
+            "tokio",
+        ],
+        &[(FAKE_CAMERA_ENV, "1")],
+    )
+}
+
+fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The variable that adds the fake camera (`imagecapture::FAKE_CAMERA_ENV`).
+const FAKE_CAMERA_ENV: &str = "IMAGECAPTURE_FAKE_CAMERA";
 
 #[cfg(test)]
 mod tests {
