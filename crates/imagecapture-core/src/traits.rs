@@ -39,6 +39,16 @@ pub trait MediaDevicesTrait {
     ///
     /// # Errors
     /// `UnknownError` when the platform cannot list its devices.
+    ///
+    /// ```
+    /// use imagecapture_core::{MediaDeviceKind, MediaDevicesTrait, Result};
+    ///
+    /// async fn camera_names(devices: &impl MediaDevicesTrait) -> Result<Vec<String>> {
+    ///     let all = devices.enumerate_devices().await?;
+    ///     let cameras = all.into_iter().filter(|d| d.kind == MediaDeviceKind::VideoInput);
+    ///     Ok(cameras.map(|d| d.label).collect())
+    /// }
+    /// ```
     async fn enumerate_devices(&self) -> Result<Vec<MediaDeviceInfo>>;
 
     /// `getUserMedia(constraints)`: opens a camera chosen by the constraints and returns a
@@ -51,6 +61,25 @@ pub trait MediaDevicesTrait {
     /// required constraint cannot be met; `NotReadableError` when the camera is held by someone
     /// else or fails to start; `NotAllowedError` when access is refused; `NotSupportedError` for
     /// a kind of media the backend cannot capture.
+    ///
+    /// ```
+    /// use imagecapture_core::constraints::ConstrainNumber;
+    /// use imagecapture_core::{
+    ///     ErrorName, MediaDevicesTrait, MediaStreamConstraints, MediaTrackConstraintSet, Result,
+    /// };
+    ///
+    /// async fn hd_camera<D: MediaDevicesTrait>(devices: &D) -> Result<Option<D::Track>> {
+    ///     let hd = MediaTrackConstraintSet {
+    ///         width: Some(ConstrainNumber::ideal(1280)),
+    ///         ..Default::default()
+    ///     };
+    ///     match devices.get_user_media(&MediaStreamConstraints::video_with(hd)).await {
+    ///         Ok(stream) => Ok(stream.video_track()),
+    ///         Err(e) if e.name() == ErrorName::NotFound => Ok(None), // no camera at all
+    ///         Err(e) => Err(e),
+    ///     }
+    /// }
+    /// ```
     async fn get_user_media(
         &self,
         constraints: &MediaStreamConstraints,
@@ -142,6 +171,29 @@ pub trait MediaStreamTrackTrait: Clone {
     /// `TypeError` for a value WebIDL rejects; `OverconstrainedError` naming the first required
     /// constraint that cannot be met (the track is then left exactly as it was). On an ended
     /// track there is nothing to apply: it resolves, as in browsers.
+    ///
+    /// ```
+    /// use imagecapture_core::constraints::{BoolOrConstrainDouble, ConstrainNumber};
+    /// use imagecapture_core::{
+    ///     MediaStreamTrackTrait, MediaTrackConstraintSet, MediaTrackConstraints, Result,
+    /// };
+    ///
+    /// /// Zooms as far as the camera goes, up to 2×, where it has a zoom.
+    /// async fn zoom_in(track: &impl MediaStreamTrackTrait) -> Result<Option<f64>> {
+    ///     let Some(range) = track.get_capabilities().zoom else { return Ok(None) };
+    ///     let zoom = range.max.unwrap_or(1.0).min(2.0);
+    ///     let set = MediaTrackConstraintSet {
+    ///         zoom: Some(BoolOrConstrainDouble::Constrain(ConstrainNumber::ideal(zoom))),
+    ///         ..Default::default()
+    ///     };
+    ///     let constraints = MediaTrackConstraints {
+    ///         advanced: Some(vec![set]),
+    ///         ..Default::default()
+    ///     };
+    ///     track.apply_constraints(&constraints).await?;
+    ///     Ok(track.get_settings().zoom)
+    /// }
+    /// ```
     async fn apply_constraints(&self, constraints: &MediaTrackConstraints) -> Result<()>;
 }
 
@@ -158,6 +210,15 @@ pub trait ImageCaptureTrait: Sized {
     ///
     /// # Errors
     /// `NotSupportedError` when `track.kind` is not `"video"`.
+    ///
+    /// ```
+    /// use imagecapture_core::{ImageCaptureTrait, MediaStreamTrackTrait, Result, TrackKind};
+    ///
+    /// fn capture_of<C: ImageCaptureTrait>(track: C::Track) -> Result<C> {
+    ///     assert_eq!(track.kind(), TrackKind::Video, "an audio track is NotSupportedError");
+    ///     C::new(track)
+    /// }
+    /// ```
     fn new(track: Self::Track) -> Result<Self>;
 
     /// `track`: the very track passed to the constructor.
@@ -172,6 +233,21 @@ pub trait ImageCaptureTrait: Sized {
     /// disabled; `NotSupportedError` for settings outside
     /// `get_photo_capabilities()` or an unsupported `type`; `UnknownError` when the device fails
     /// or the track ends while the photo is taken.
+    ///
+    /// ```
+    /// use imagecapture_core::{BlobTrait, ImageCaptureTrait, PhotoSettings, Result};
+    ///
+    /// /// A PNG as wide as the camera allows.
+    /// async fn widest_png(capture: &impl ImageCaptureTrait) -> Result<Vec<u8>> {
+    ///     let widest = capture.get_photo_capabilities().await?.image_width.and_then(|r| r.max);
+    ///     let settings = PhotoSettings {
+    ///         image_width: widest,
+    ///         mime_type: Some("image/png".into()),
+    ///         ..Default::default()
+    ///     };
+    ///     capture.take_photo(&settings).await?.bytes().await
+    /// }
+    /// ```
     async fn take_photo(&self, settings: &PhotoSettings) -> Result<Self::Photo>;
 
     /// `getPhotoCapabilities()`.
@@ -179,6 +255,15 @@ pub trait ImageCaptureTrait: Sized {
     /// # Errors
     /// `InvalidStateError` when the track is ended or disabled; `OperationError` when the
     /// capabilities cannot be read, e.g. the track ends meanwhile.
+    ///
+    /// ```
+    /// use imagecapture_core::{FillLightMode, ImageCaptureTrait, Result};
+    ///
+    /// async fn has_flash(capture: &impl ImageCaptureTrait) -> Result<bool> {
+    ///     let modes = capture.get_photo_capabilities().await?.fill_light_mode;
+    ///     Ok(modes.is_some_and(|m| m.contains(&FillLightMode::Flash)))
+    /// }
+    /// ```
     async fn get_photo_capabilities(&self) -> Result<PhotoCapabilities>;
 
     /// `getPhotoSettings()`: the settings a `take_photo` with no argument would use.
@@ -186,6 +271,15 @@ pub trait ImageCaptureTrait: Sized {
     /// # Errors
     /// `InvalidStateError` when the track is ended or disabled; `OperationError` when the
     /// settings cannot be read, e.g. the track ends meanwhile.
+    ///
+    /// ```
+    /// use imagecapture_core::{ImageCaptureTrait, Result};
+    ///
+    /// async fn default_photo_size(capture: &impl ImageCaptureTrait) -> Result<(f64, f64)> {
+    ///     let settings = capture.get_photo_settings().await?;
+    ///     Ok((settings.image_width.unwrap_or(0.0), settings.image_height.unwrap_or(0.0)))
+    /// }
+    /// ```
     async fn get_photo_settings(&self) -> Result<PhotoSettings>;
 
     /// `grabFrame()`: a fresh frame of the live video, sized as the track's settings say. Fresh
@@ -194,6 +288,22 @@ pub trait ImageCaptureTrait: Sized {
     /// # Errors
     /// `InvalidStateError` when the track is ended or disabled; `UnknownError` when no frame
     /// arrives within the bound or the track ends while waiting.
+    ///
+    /// ```
+    /// use imagecapture_core::{ImageBitmapTrait, ImageCaptureTrait, Result};
+    ///
+    /// /// The mean brightness of the next `n` frames, one value per frame.
+    /// async fn brightness(capture: &impl ImageCaptureTrait, n: usize) -> Result<Vec<f64>> {
+    ///     let mut means = Vec::with_capacity(n);
+    ///     for _ in 0..n {
+    ///         let rgba = capture.grab_frame().await?.to_rgba().await?;
+    ///         let channels = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]);
+    ///         let sum: u64 = channels.map(u64::from).sum();
+    ///         means.push(sum as f64 / (rgba.len() / 4 * 3).max(1) as f64);
+    ///     }
+    ///     Ok(means)
+    /// }
+    /// ```
     async fn grab_frame(&self) -> Result<Self::Frame>;
 }
 
@@ -208,6 +318,18 @@ pub trait ImageBitmapTrait {
     /// # Errors
     /// `InvalidStateError` when the bitmap was closed; `UnknownError` when the platform cannot
     /// read it back.
+    ///
+    /// ```
+    /// use imagecapture_core::{ImageBitmapTrait, Result};
+    ///
+    /// /// The pixel in the middle of the frame, as `[r, g, b, a]`.
+    /// async fn centre(frame: &impl ImageBitmapTrait) -> Result<[u8; 4]> {
+    ///     let (w, h) = (frame.width() as usize, frame.height() as usize);
+    ///     let rgba = frame.to_rgba().await?;
+    ///     let at = ((h / 2) * w + w / 2) * 4;
+    ///     Ok([rgba[at], rgba[at + 1], rgba[at + 2], rgba[at + 3]])
+    /// }
+    /// ```
     async fn to_rgba(&self) -> Result<Vec<u8>>;
 }
 
@@ -221,5 +343,15 @@ pub trait BlobTrait {
     ///
     /// # Errors
     /// `UnknownError` when the platform cannot read the blob.
+    ///
+    /// ```
+    /// use imagecapture_core::{BlobTrait, Result};
+    ///
+    /// /// A file name and the bytes to write into it.
+    /// async fn as_file(photo: &impl BlobTrait) -> Result<(String, Vec<u8>)> {
+    ///     let extension = if photo.mime_type() == "image/png" { "png" } else { "jpg" };
+    ///     Ok((format!("photo.{extension}"), photo.bytes().await?))
+    /// }
+    /// ```
     async fn bytes(&self) -> Result<Vec<u8>>;
 }

@@ -21,11 +21,26 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Targets
+//!
+//! | target | backend | what differs |
+//! |---|---|---|
+//! | Linux, macOS, Windows | `imagecapture-native` (nokhwa) | `Blob::as_bytes`, the `fake` camera, the `v4l2` control mapping, `FAKE_CAMERA_ENV`; futures are `Send` |
+//! | `wasm32-unknown-unknown` | `imagecapture-web` (web-sys) | every type converts to and from its web-sys object (`as_raw`, `from_raw`); nothing is `Send` (`prelude::MaybeSend` bridges the two) |
+//!
+//! These docs show one of the two (docs.rs builds both: pick the target in its menu). Code
+//! written against the [`prelude`] traits compiles for both. In browsers, test it with
+//! `wasm-pack test --headless --chrome` (see the repository's README: a fake camera needs a
+//! `webdriver.json` beside your `Cargo.toml`).
+//!
 //! Natively, `IMAGECAPTURE_FAKE_CAMERA=1` adds a fake camera (the `fake` module: a test
 //! pattern, like Chrome's `--use-fake-device-for-media-stream`) for machines without one.
 //!
 //! Feature `digital-zoom` (default): digital zoom, pan and tilt in browsers
 //! (`MediaDevices::with_digital_zoom`); natively they are always there.
+//!
+//! Feature `image` (off by default): `into_rgba_image`, a grabbed frame as an
+//! `image::RgbaImage` (natively without a copy), and the `image` crate re-exported.
 
 #[doc(inline)]
 pub use imagecapture_core::{
@@ -53,3 +68,13 @@ pub use imagecapture_web::{Blob, ImageBitmap, ImageCapture, MediaDevices, MediaS
 pub use imagecapture_native::{
     Blob, FAKE_CAMERA_ENV, ImageBitmap, ImageCapture, MediaDevices, MediaStreamTrack, fake, v4l2,
 };
+
+#[cfg(feature = "image")]
+mod rgba_image;
+#[cfg(feature = "image")]
+pub use rgba_image::into_rgba_image;
+
+/// The [`image`](https://docs.rs/image) crate, at the version [`into_rgba_image`] returns
+/// (feature `image`).
+#[cfg(feature = "image")]
+pub use ::image;

@@ -11,7 +11,7 @@ use crate::run;
 /// geckodriver): optimisation level 1 instead of release's 3 builds them in about half the time
 /// on 2 cores, and their work here (rewriting a few megabytes of wasm, relaying WebDriver
 /// commands) is a second or two either way.
-const TOOL_BUILD: [(&str, &str); 1] = [("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")];
+pub const TOOL_BUILD: [(&str, &str); 1] = [("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")];
 
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 

@@ -2,6 +2,7 @@
 //! in seconds on a fresh machine.
 
 mod bench;
+mod consumers;
 mod demo;
 mod install;
 mod pkg;
@@ -35,6 +36,10 @@ Commands:
                          as root in a QEMU guest with the vivid V4L2 driver loaded (the host's
                          root read-only at /, vivid's capture node at /dev/video0); prints its
                          output and exits with its exit code (timeout: 900 s)
+  consumers [--no-build] the package and the crates as users get them: the npm tarball in
+                         Vite, webpack and plain-page apps (Chromium, Firefox), publint, attw,
+                         tsc --strict; wasm-pack test of examples/consumer; cargo package
+                         (part of `test`)
   help                   this text
 ";
 
@@ -58,6 +63,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "demo" => demo::serve(rest),
         "bench" => bench::run(rest),
+        "consumers" => consumers::command(rest),
         "pkg" => install::package_tools().and_then(|()| pkg::run(rest)),
         "help" | "-h" | "--help" => {
             print!("{HELP}");

@@ -7,8 +7,8 @@
 //! 3. browsers: the conformance suite built once for wasm and run in Chromium and Firefox
 //!    (each with the browser's own ImageCapture and with ours forced), then the npm package
 //!    built and its JS-surface tests run in both browsers, then the demo page's end-to-end test
-//!    in both browsers and WebKit's three shapes, then WebKit's targets
-//!    (crates/xtask/src/webkit.rs).
+//!    in both browsers and WebKit's three shapes, then the package and the crates as users get
+//!    them (crates/xtask/src/consumers.rs), then WebKit's targets (crates/xtask/src/webkit.rs).
 //!
 //! `--native-only` stops after 1; `--v4l2-only` runs 2 alone (with its installs); `--e2e-only` runs the demo page's end-to-end test alone (with
 //! the package as built in pkg/dist/, built first only when missing).
@@ -172,6 +172,7 @@ fn browsers() -> Result<(), String> {
     run::command("npm", &["--prefix", "pkg", "run", "test:chromium"], &[])?;
     run::command("npm", &["--prefix", "pkg", "run", "test:firefox"], &[])?;
     crate::demo::e2e()?;
+    crate::consumers::test()?;
     crate::webkit::test()
 }
 
@@ -232,7 +233,7 @@ fn conformance_in_browsers() -> Result<(), String> {
 }
 
 /// The full path of `program` on PATH.
-fn which(program: &str) -> Result<String, String> {
+pub fn which(program: &str) -> Result<String, String> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))
