@@ -42,7 +42,7 @@ fn pixels(value: f64) -> u32 {
 /// same size on both axes is a plain copy. Separable, with the weights worked out once per
 /// column and per row, and one intermediate buffer per call.
 ///
-/// In fixed point: weights in 1/2¹⁴ ([`ONE`]), the horizontal pass kept at 1/64 of a level, so
+/// In fixed point: weights in 1/2¹⁴ (`ONE`), the horizontal pass kept at 1/64 of a level, so
 /// that both passes add 32-bit integers. Integer arithmetic is as fast as floats natively and
 /// many times faster where floating point is emulated (a 2080-wide photo took over 10 s to
 /// scale with `f32` in the V4L2 stage's emulated guest).
