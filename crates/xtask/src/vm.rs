@@ -234,11 +234,24 @@ pub fn test_stage() -> Result<(), String> {
     // The build needs what the native build needs (libclang for nokhwa's V4L2 bindings).
     install::native()?;
     install()?;
-    let program = build_test_binary("imagecapture-conformance", "v4l2")?;
+    let suite = build_test_binary("imagecapture-conformance", "v4l2")?;
+    // The README's native example, as a user's first try on a webcam: it must find the camera
+    // (not a metadata node) and take a photo larger than the track.
+    let example = build_executable(
+        &["build", "-p", "imagecapture", "--example", "snapshot"],
+        "imagecapture",
+        "snapshot",
+    )?;
     let job = Job {
-        program,
+        program: "/bin/sh".into(),
         // `--show-output`: the runner prints its skips (`SKIPPED v4l2::…`) on stdout.
-        args: vec!["--test-threads=1".into(), "--show-output".into()],
+        args: vec![
+            "-c".into(),
+            r#""$1" --test-threads=1 --show-output && echo "$ snapshot /tmp/photo.jpg --width 1920" && "$2" /tmp/photo.jpg --width 1920"#.into(),
+            "v4l2-stage".into(),
+            suite,
+            example,
+        ],
         env: vec![("IMAGECAPTURE_V4L2_DEVICE".into(), "/dev/video0".into())],
         cwd: run::workspace_root()?,
         vivid_options: String::new(),
@@ -294,16 +307,18 @@ impl Counts {
 /// Builds test target `target` of `package` without running it and returns its executable,
 /// from cargo's JSON messages (compiler diagnostics among them are printed as cargo would).
 fn build_test_binary(package: &str, target: &str) -> Result<String, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let args = [
-        "test",
-        "-p",
+    build_executable(
+        &["test", "-p", package, "--test", target, "--no-run"],
         package,
-        "--test",
         target,
-        "--no-run",
-        "--message-format=json-diagnostic-rendered-ansi",
-    ];
+    )
+}
+
+/// Builds with cargo's `args` (plus JSON messages) and returns the executable of `target`.
+fn build_executable(args: &[&str], package: &str, target: &str) -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut args = args.to_vec();
+    args.push("--message-format=json-diagnostic-rendered-ansi");
     let (result, json) = run::command_stdout(&cargo, &args, &[]);
     for line in json.lines() {
         if !line.contains(r#""reason":"compiler-message""#) {
@@ -315,7 +330,7 @@ fn build_test_binary(package: &str, target: &str) -> Result<String, String> {
     }
     result?;
     test_executable(&json, target)
-        .ok_or_else(|| format!("cargo built no executable for test target {target:?} of {package}"))
+        .ok_or_else(|| format!("cargo built no executable for target {target:?} of {package}"))
 }
 
 /// The `executable` of the `compiler-artifact` message whose target is named `target`, from
