@@ -13,3 +13,8 @@ pub const PHOTO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The default JPEG quality, as `canvas.toBlob()` uses.
 pub const DEFAULT_JPEG_QUALITY: f64 = 0.92;
+
+/// The largest frame a backend decodes: 8K UHD (7680 × 4320, 133 MB as RGBA), above any webcam
+/// and any capture card's mode. A frame whose format or header says more (a corrupt header, a
+/// lying driver) is refused before anything is allocated for it.
+pub const MAX_FRAME_SIZE: (u32, u32) = (7680, 4320);

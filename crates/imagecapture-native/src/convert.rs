@@ -10,6 +10,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
+use imagecapture_core::limits::MAX_FRAME_SIZE;
 use imagecapture_core::{Error, Result};
 use nokhwa::utils::FrameFormat;
 use yuv::{
@@ -123,24 +124,40 @@ pub fn to_rgba(
         return mjpeg_to_rgba(raw, size, out);
     }
     let (w, h) = size;
+    if w > MAX_FRAME_SIZE.0 || h > MAX_FRAME_SIZE.1 {
+        return Err(Error::unknown(format!(
+            "the camera reported a {w}×{h} frame, larger than any this library decodes ({}×{})",
+            MAX_FRAME_SIZE.0, MAX_FRAME_SIZE.1
+        )));
+    }
     let pixels = (w as usize)
         .checked_mul(h as usize)
         .filter(|&p| p > 0)
         .ok_or_else(|| Error::unknown(format!("the camera reported a {w}×{h} frame")))?;
+    // Checked: a size nobody's camera has (a corrupt format report) is an error, not an
+    // overflow. The output is allocated only once the frame holds this many bytes, so its size
+    // is bounded by the frame's.
+    let too_large = || Error::unknown(format!("the camera reported a {w}×{h} frame"));
     let need = match format {
-        FrameFormat::YUYV => pixels * 2,
-        FrameFormat::NV12 => pixels + 2 * (w as usize).div_ceil(2) * (h as usize).div_ceil(2),
-        FrameFormat::GRAY => pixels,
-        FrameFormat::RAWRGB | FrameFormat::RAWBGR => pixels * 3,
-        FrameFormat::MJPEG => 0,
-    };
+        FrameFormat::YUYV => pixels.checked_mul(2),
+        FrameFormat::NV12 => ((w as usize).div_ceil(2))
+            .checked_mul((h as usize).div_ceil(2))
+            .and_then(|chroma| chroma.checked_mul(2))
+            .and_then(|chroma| chroma.checked_add(pixels)),
+        FrameFormat::GRAY => Some(pixels),
+        FrameFormat::RAWRGB | FrameFormat::RAWBGR => pixels.checked_mul(3),
+        FrameFormat::MJPEG => Some(0),
+    }
+    .ok_or_else(too_large)?;
+    let row_bytes = w.checked_mul(4).ok_or_else(too_large)?;
+    let out_len = pixels.checked_mul(4).ok_or_else(too_large)?;
     let raw = raw.get(..need).ok_or_else(|| {
         Error::unknown(format!(
             "a {format} frame of {w}×{h} needs {need} bytes; the camera sent {}",
             raw.len()
         ))
     })?;
-    fresh(out, pixels * 4);
+    fresh(out, out_len);
     let yuv_failed = |e: yuv::YuvError| Error::unknown(format!("{format} to RGBA failed: {e}"));
     match format {
         FrameFormat::YUYV => yuyv_to_rgba(raw, (w, h), out).map_err(yuv_failed)?,
@@ -156,7 +173,7 @@ pub fn to_rgba(
                     height: h,
                 },
                 out,
-                w * 4,
+                row_bytes,
                 YuvRange::Limited,
                 YuvStandardMatrix::Bt601,
                 YuvConversionMode::Balanced,
@@ -270,9 +287,9 @@ fn mjpeg_to_rgba(raw: &[u8], size: (u32, u32), out: &mut Vec<u8>) -> Result<(u32
         |e: &dyn std::fmt::Display| Error::unknown(format!("MJPEG frame did not decode: {e}"));
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::RGBA)
-        // Webcams send frames up to 4K; refuse absurd headers instead of allocating for them.
-        .set_max_width(16384)
-        .set_max_height(16384);
+        // Refuse absurd headers instead of allocating for them.
+        .set_max_width(MAX_FRAME_SIZE.0 as usize)
+        .set_max_height(MAX_FRAME_SIZE.1 as usize);
     let raw = with_huffman_tables(raw);
     let mut decoder = JpegDecoder::new_with_options(ZCursor::new(&raw[..]), options);
     decoder.decode_headers().map_err(|e| bad(&e))?;

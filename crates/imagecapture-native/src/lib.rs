@@ -25,6 +25,8 @@ pub mod encode;
 mod error;
 pub mod fake;
 mod formats;
+#[cfg(test)]
+mod fuzz;
 mod image_capture;
 mod mjpeg;
 mod photo;

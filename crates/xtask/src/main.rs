@@ -4,6 +4,7 @@
 mod bench;
 mod consumers;
 mod demo;
+mod fuzz;
 mod install;
 mod pkg;
 mod run;
@@ -40,6 +41,9 @@ Commands:
                          Vite, webpack and plain-page apps (Chromium, Firefox), publint, attw,
                          tsc --strict; wasm-pack test of examples/consumer; cargo package
                          (part of `test`)
+  fuzz [--secs N] [--seed S]
+                         the native fuzzer (MJPEG, raw frames, photo settings, constraints) for N
+                         seconds (default 60); `cargo test` runs it for one second
   help                   this text
 ";
 
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "consumers" => consumers::command(rest),
         "pkg" => install::package_tools().and_then(|()| pkg::run(rest)),
+        "fuzz" => fuzz::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())
