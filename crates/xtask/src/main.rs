@@ -8,6 +8,7 @@ mod fuzz;
 mod install;
 mod pkg;
 mod run;
+mod soak;
 mod test;
 mod vm;
 mod webkit;
@@ -44,6 +45,9 @@ Commands:
   fuzz [--secs N] [--seed S]
                          the native fuzzer (MJPEG, raw frames, photo settings, constraints) for N
                          seconds (default 60); `cargo test` runs it for one second
+  soak [--grabs N] [--photos N]
+                         the native soak at full length (10,000 grabs and 1,000 photos a pixel
+                         format, memory sampled); `cargo test` runs a short version
   help                   this text
 ";
 
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         "consumers" => consumers::command(rest),
         "pkg" => install::package_tools().and_then(|()| pkg::run(rest)),
         "fuzz" => fuzz::run(rest),
+        "soak" => soak::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())
