@@ -213,9 +213,32 @@ export class ImageCapture {
     return settle(METHODS.grabFrame, () => this.#object().grabFrame());
   }
 
-  get [Symbol.toStringTag]() {
-    return 'ImageCapture';
-  }
+}
+
+// The WebIDL shape of a browser's own interface: operations and the `track` attribute are
+// enumerable on the prototype (a class makes them not), and `Symbol.toStringTag` is a
+// read-only, non-enumerable data property.
+for (const name of ['track', 'takePhoto', 'getPhotoCapabilities', 'getPhotoSettings', 'grabFrame']) {
+  Object.defineProperty(ImageCapture.prototype, name, {
+    ...Object.getOwnPropertyDescriptor(ImageCapture.prototype, name),
+    enumerable: true,
+  });
+}
+Object.defineProperty(ImageCapture.prototype, Symbol.toStringTag, {
+  value: 'ImageCapture',
+  writable: false,
+  enumerable: false,
+  configurable: true,
+});
+
+/** Makes ours the global `ImageCapture`, as WebIDL defines an interface's: not enumerable. */
+function setGlobal() {
+  Object.defineProperty(globalThis, 'ImageCapture', {
+    value: ImageCapture,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,14 +299,17 @@ let lastReport = null;
  * Puts ImageCapture on `globalThis`, method by method.
  *
  * - No `ImageCapture` at all: ours becomes the global.
- * - A browser `ImageCapture`: each of the four methods is
- *   - kept where the browser's works;
- *   - wrapped where the browser's is known to break the spec in ways callers hit (WebKit's: see
- *     docs/webkit.md): the browser's method still does the work, behind our checks, and stays
- *     reachable as `ImageCapture.prototype[name][Symbol.for('imagecapture.native')]`;
- *     `{ wrap: false }` keeps those too;
+ * - A browser `ImageCapture`: each of the four methods is, by one rule for every browser
+ *   (imagecapture-web's `install_plan`; no user agent or vendor is looked at):
+ *   - wrapped where the browser has it: the browser's method still does the work, behind the
+ *     spec's checks (argument conversion, the track's state, settings against the photo
+ *     capabilities) and corrected after (a photo of the size and type asked for, the spec's
+ *     error names, complete dictionaries, a bounded wait); it stays reachable as
+ *     `ImageCapture.prototype[name][Symbol.for('imagecapture.native')]`;
  *   - supplied by ours where the browser lacks it (or has the legacy event-based `takePhoto` of
- *     Firefox).
+ *     Firefox), and for `grabFrame` in every browser: ours hands out a fresh frame at once
+ *     where one is waiting, a browser's waits for the next (docs/chromium.md);
+ *   - `{ wrap: false }` keeps every method the browser has as it is.
  *   `track` is supplied where the object lacks it.
  * - `{ force: true }`: ours becomes the global and uses none of the browser's methods.
  * - `{ digitalZoom: true }` (the `imagecapture/zoom` entry only; the default entry throws a
@@ -314,7 +340,7 @@ export function install(options = {}) {
 
   if (force) {
     forceOurs = true;
-    globalThis.ImageCapture = ImageCapture;
+    setGlobal();
     lastReport = report('supplied', { ImageCapture: 'supplied', track: 'supplied' });
     return { ...lastReport };
   }
@@ -324,7 +350,7 @@ export function install(options = {}) {
   }
   if (typeof Native !== 'function') {
     forceOurs = true;
-    globalThis.ImageCapture = ImageCapture;
+    setGlobal();
     lastReport = report('supplied', { ImageCapture: 'supplied', track: 'supplied' });
     return { ...lastReport };
   }
@@ -335,7 +361,7 @@ export function install(options = {}) {
   const plan = installPlan();
   if (digitalZoomByDefault) {
     // Ours as the global, the browser's methods behind it where it has them.
-    globalThis.ImageCapture = ImageCapture;
+    setGlobal();
     const result = { ImageCapture: 'supplied', track: 'supplied' };
     for (const name of Object.keys(METHODS)) {
       result[name] = plan[name] === 'supplied' ? 'supplied' : 'wrapped';
@@ -345,12 +371,15 @@ export function install(options = {}) {
   }
   const proto = Native.prototype;
   const result = { ImageCapture: 'kept', track: 'kept' };
+  // The legacy object of Firefox (an event-based takePhoto) has `onphoto`: its methods are
+  // never the spec's, and `{ wrap: false }` does not keep them.
+  const legacy = 'onphoto' in proto;
   for (const name of Object.keys(METHODS)) {
     const current = proto[name];
     if (typeof current === 'function' && current[OURS]) {
       // Patched already (by another copy of the package).
       result[name] = typeof current[NATIVE] === 'function' ? 'wrapped' : 'supplied';
-    } else if (plan[name] === 'kept' || (plan[name] === 'wrapped' && !wrap)) {
+    } else if (plan[name] === 'kept' || (!wrap && typeof current === 'function' && !legacy)) {
       result[name] = 'kept';
     } else {
       const native = plan[name] === 'wrapped' ? current : undefined;

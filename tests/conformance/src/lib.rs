@@ -47,6 +47,8 @@ macro_rules! for_each_case {
             impossible_apply_constraints_leaves_the_track_unchanged,
             apply_constraints_changes_the_size_and_grabs_follow,
             calls_in_flight_settle_when_the_track_stops,
+            photo_calls_in_flight_when_the_track_stops_resolve_or_are_operation_errors,
+            take_photo_accepts_what_get_photo_settings_gave,
             capabilities_are_consistent_with_settings,
             each_control_in_range_is_applied_and_shows_in_settings,
             out_of_range_exact_is_overconstrained_and_changes_nothing,
