@@ -379,8 +379,13 @@ impl ImageCapture {
     ) -> Result<Option<Blob>> {
         // The browser's own capabilities decide what is supported, as the browser would (and
         // where it would not: Chromium takes `fillLightMode: "flash"` without a flash, WebKit
-        // takes any size and any setting).
-        let given = if browser::browser_has(Method::GetPhotoCapabilities) {
+        // takes any size and any setting). Settings with none of the spec's members ask for
+        // nothing a capability could refuse: the browser's photo as it comes, at no extra call.
+        let checks = settings.image_width.is_some()
+            || settings.image_height.is_some()
+            || settings.red_eye_reduction.is_some()
+            || settings.fill_light_mode.is_some();
+        let given = if checks && browser::browser_has(Method::GetPhotoCapabilities) {
             self.browser_photo_capabilities_as_given(object).await?
         } else {
             None
