@@ -523,6 +523,29 @@ function behaviourCases() {
     },
   });
   cases.push({
+    // The browsers here give a canvas track's size in its settings; a generated track, or
+    // another browser's canvas track, may not. Such a track is made here by hiding the two
+    // members from the track's own getSettings().
+    name: 'takePhoto() on a track whose settings give no width and height takes the size from the frame',
+    async run({ ImageCapture }) {
+      const track = canvasTrack();
+      const own = track.getSettings.bind(track);
+      track.getSettings = () => {
+        const { width, height, ...rest } = own();
+        return rest;
+      };
+      try {
+        check(!('width' in track.getSettings()), 'the settings still give a width');
+        const capture = new ImageCapture(track);
+        const photo = await bounded(capture.takePhoto(), 15_000, 'takePhoto() on a track without a size');
+        const { width, height } = await imageSize(photo);
+        check(width === 64 && height === 48, `the photo is ${width}×${height}, the frames 64×48`);
+      } finally {
+        track.stop();
+      }
+    },
+  });
+  cases.push({
     name: 'takePhoto() takes what getPhotoSettings() gave, and redEyeReduction: true stays NotSupportedError',
     async run({ ImageCapture, camera }) {
       const capture = new ImageCapture(await camera());
