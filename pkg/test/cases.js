@@ -1539,6 +1539,121 @@ export const scenarios = [
     cases: webkitOwnCases(),
   },
   {
+    // A browser ImageCapture whose methods misbehave in the ways the wrapper must bound: one
+    // throws synchronously, one returns no promise, one rejects with a plain Error, one never
+    // settles. install() wraps them all by the one rule (it cannot know), and every call
+    // settles with what the spec says.
+    name: 'install() over an ImageCapture whose methods misbehave',
+    id: 'misbehaving',
+    browsers: EVERY,
+    ours: ours(Object.fromEntries(EVERY.map((b) => [b, ['grabFrame']]))),
+    prepare() {
+      class ImageCapture {
+        #track;
+        constructor(track) {
+          if (!(track instanceof MediaStreamTrack)) throw new TypeError('not a track');
+          this.#track = track;
+        }
+        get track() {
+          return this.#track;
+        }
+        #photos = 0;
+        takePhoto() {
+          // Odd calls throw, even calls reject with something that is not a DOMException.
+          this.#photos += 1;
+          if (this.#photos % 2 === 0) return Promise.reject(new Error('a plain Error'));
+          throw new Error('takePhoto throws synchronously');
+        }
+        getPhotoSettings() {
+          return { imageWidth: 1, imageHeight: 1 };
+        }
+        getPhotoCapabilities() {
+          return new Promise(() => {});
+        }
+        grabFrame() {
+          return new Promise(() => {});
+        }
+      }
+      Object.defineProperty(globalThis, 'ImageCapture', {
+        value: ImageCapture,
+        writable: true,
+        enumerable: false,
+        configurable: true,
+      });
+    },
+    async setup(ctx) {
+      const pkg = await import('../dist/index.js');
+      ctx.install = pkg.install;
+      ctx.report = pkg.install();
+      ctx.ImageCapture = globalThis.ImageCapture;
+    },
+    cases: [
+      ...installCases(Object.fromEntries(EVERY.map((b) => [b, WRAPPED_BY_RULE]))),
+      {
+        name: 'a browser takePhoto that throws synchronously: ours takes the photo',
+        async run({ ImageCapture, camera }) {
+          const track = await camera();
+          const photo = await bounded(new ImageCapture(track).takePhoto(), 15_000, 'takePhoto()');
+          const { width, height } = await imageSize(photo);
+          const settings = track.getSettings();
+          check(width === settings.width && height === settings.height, `the photo is ${width}×${height}`);
+        },
+      },
+      {
+        name: 'a browser getPhotoSettings that returns no promise: ours answers',
+        async run({ ImageCapture, camera }) {
+          const track = await camera();
+          const settings = await bounded(new ImageCapture(track).getPhotoSettings(), 15_000, 'getPhotoSettings()');
+          check(
+            settings.imageWidth === track.getSettings().width && settings.redEyeReduction === false,
+            `getPhotoSettings() gave ${JSON.stringify(settings)}`,
+          );
+        },
+      },
+      {
+        name: 'a browser getPhotoCapabilities that never settles: the call rejects OperationError in bounded time',
+        async run({ ImageCapture, camera }) {
+          const capture = new ImageCapture(await camera());
+          await rejects(capture.getPhotoCapabilities(), 'OperationError', 'getPhotoCapabilities()');
+        },
+      },
+      {
+        name: 'a browser takePhoto that rejects with a plain Error: ours takes the photo',
+        async run({ ImageCapture, camera }) {
+          const capture = new ImageCapture(await camera());
+          // The first call meets the synchronous throw, the second the plain Error.
+          for (const what of ['the first takePhoto()', 'the second takePhoto()']) {
+            const photo = await bounded(capture.takePhoto({ type: 'image/png' }), 15_000, what);
+            check(photo instanceof Blob && photo.type === 'image/png', `${what} gave ${describeValue(photo)}`);
+          }
+        },
+      },
+      {
+        name: 'a browser getPhotoCapabilities that never settles holds takePhoto({imageWidth}) only for its bound',
+        async run({ ImageCapture, camera }) {
+          const capture = new ImageCapture(await camera());
+          // Sizes are checked against the browser's capabilities, which never come: that wait
+          // is bounded (3 s), and then ours takes the photo.
+          const got = await outcome(capture.takePhoto({ imageWidth: 320 }), 'takePhoto({imageWidth: 320})');
+          if (got.error !== undefined) {
+            check(isNamed(got.error, 'UnknownError'), `takePhoto({imageWidth: 320}) rejected with ${describeValue(got.error)}`);
+          } else {
+            const { width } = await imageSize(got.value);
+            check(width === 320, `the photo is ${width} wide`);
+          }
+        },
+      },
+      {
+        name: "a browser grabFrame that never settles is not used: ours grabs",
+        async run({ ImageCapture, camera }) {
+          const frame = await bounded(new ImageCapture(await camera()).grabFrame(), 15_000, 'grabFrame()');
+          check(frame instanceof ImageBitmap, `grabFrame() gave ${describeValue(frame)}`);
+          frame.close();
+        },
+      },
+    ],
+  },
+  {
     // Chromium's own ImageCapture as it is, no package loaded: each case records one fault
     // docs/chromium.md lists (and one thing it gets right). The scenarios above show the
     // package correcting each, through every entry.

@@ -386,7 +386,14 @@ impl ImageCapture {
             || settings.red_eye_reduction.is_some()
             || settings.fill_light_mode.is_some();
         let given = if checks && browser::browser_has(Method::GetPhotoCapabilities) {
-            self.browser_photo_capabilities_as_given(object).await?
+            // Bounded as getPhotoCapabilities() itself: a browser's that never settles must
+            // not hold the photo for the whole photo time.
+            within(
+                FRAME_TIMEOUT,
+                "getPhotoCapabilities",
+                self.browser_photo_capabilities_as_given(object),
+            )
+            .await?
         } else {
             None
         };
