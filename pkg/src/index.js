@@ -7,24 +7,78 @@
 // browser's own method and ours, the DOMException names: all of it happens in Rust.
 //
 // Two builds share this file: the package's default entry (`imagecapture`, dist/) has no digital
-// zoom; `imagecapture/zoom` (dist/zoom/) is this file beside a build with it. `hasDigitalZoom()`
-// says which one this is.
+// zoom; `imagecapture/zoom` (dist/zoom/) is this file beside a build with it. `entry.js`, written
+// by `cargo xtask pkg` next to this file, says which one this is.
 //
-// `install()` puts ImageCapture on `globalThis`, method by method: what to do with each method of
-// the browser's own (keep, wrap or supply it) is asked of the WebAssembly module (`installPlan()`,
-// answered by imagecapture-web's `install_plan`), and that answer is the only decision made
-// anywhere.
+// The WebAssembly module is lazy (default entry): importing fetches nothing on the page's
+// critical path. The module is compiled in the background from import on
+// (`WebAssembly.compileStreaming`) and instantiated when compiled or at the first call that
+// needs it, whichever comes first; what needs no module (the constructor's argument checks,
+// `track`, `install()`'s plan, the spec's synchronous first steps of a call made before the
+// module is there) is decided here, in plain JS. The zoom entry (opt-in) loads its module at
+// import, as its constructor turns digital zoom on on the track at once.
+//
+// `install()` puts ImageCapture on `globalThis`, method by method, by one rule for every browser
+// (imagecapture-web's `install_plan`, mirrored in `planFor` below; a package test compares the
+// two in every browser shape).
 
-import init, {
+import {
+  initSync,
   ImageCapture as WasmImageCapture,
-  hasDigitalZoom,
-  installPlan,
   setPanicListener,
   __wbg_reset_state as resetInstance,
 } from './imagecapture_js.js';
+import { DIGITAL_ZOOM } from './entry.js';
+
+// ---------------------------------------------------------------------------------------------
+// The module, lazily
 
 // Next to this file in every layout (dist/ on a page, a bundler's asset for `new URL`).
-await init({ module_or_path: new URL('./imagecapture_js_bg.wasm', import.meta.url) });
+const WASM_URL = new URL('./imagecapture_js_bg.wasm', import.meta.url);
+
+/** The compiled module (a promise), started at import; `null` again after a failure. */
+let compiling = null;
+/** Whether the module is instantiated: the calls can go to it synchronously. */
+let loaded = false;
+
+function compile() {
+  if (compiling === null) {
+    const viaBytes = () =>
+      fetch(WASM_URL)
+        .then((response) => {
+          if (!response.ok) throw new Error(`${WASM_URL}: HTTP ${response.status}`);
+          return response.arrayBuffer();
+        })
+        .then((bytes) => WebAssembly.compile(bytes));
+    // compileStreaming needs the server's `application/wasm`; without it, the bytes.
+    compiling =
+      typeof WebAssembly.compileStreaming === 'function'
+        ? WebAssembly.compileStreaming(fetch(WASM_URL)).catch(viaBytes)
+        : viaBytes();
+    compiling.catch(() => {
+      // Reported by the call that needed the module; the next one tries again.
+      compiling = null;
+    });
+  }
+  return compiling;
+}
+
+/** Instantiates the compiled module, once. */
+function instantiate(module) {
+  if (!loaded) {
+    initSync({ module });
+    loaded = true;
+  }
+}
+
+/** The module, instantiated: awaited by a call made before it was there. */
+function ready() {
+  return loaded ? Promise.resolve() : compile().then(instantiate);
+}
+
+// In the background: the page's import does not wait for it.
+ready().catch(() => {});
+if (DIGITAL_ZOOM) await ready();
 
 /** The four methods of the spec, and what each rejects with when its call fails inside. */
 const METHODS = {
@@ -93,6 +147,53 @@ function asRejection(error, failure, before) {
   return new DOMException(String(error?.message ?? error), failure);
 }
 
+/**
+ * The spec's first steps of `method`, made when it is called, in plain JS while the module is not
+ * there yet: WebIDL's conversion of `takePhoto`'s settings (returned as a plain copy, read once,
+ * for the module to take later), then the track's state. `{ error }` when the call rejects at
+ * once, else `{ args }` for the module. Once the module is there, it makes these checks itself.
+ */
+function firstSteps(method, track, args) {
+  let copied = args;
+  if (method === 'takePhoto') {
+    const [settings] = args;
+    if (settings !== undefined && settings !== null) {
+      if (typeof settings !== 'object' && typeof settings !== 'function') {
+        return { error: new TypeError("Failed to execute 'takePhoto': parameter 1 is not of type 'PhotoSettings'.") };
+      }
+      const copy = {};
+      // WebIDL reads a dictionary's members in order of their names.
+      const fillLightMode = settings.fillLightMode;
+      if (fillLightMode !== undefined) {
+        const mode = String(fillLightMode);
+        if (!['auto', 'off', 'flash'].includes(mode)) {
+          return { error: new TypeError(`The provided value '${mode}' is not a valid enum value of type FillLightMode.`) };
+        }
+        copy.fillLightMode = mode;
+      }
+      for (const key of ['imageHeight', 'imageWidth']) {
+        const value = settings[key];
+        if (value === undefined) continue;
+        const number = Number(value);
+        if (!Number.isFinite(number)) {
+          return { error: new TypeError(`Failed to read the '${key}' property from 'PhotoSettings': The provided double value is non-finite.`) };
+        }
+        copy[key] = number;
+      }
+      const { quality, redEyeReduction, type } = settings;
+      if (quality !== undefined) copy.quality = quality;
+      if (redEyeReduction !== undefined) copy.redEyeReduction = Boolean(redEyeReduction);
+      if (type !== undefined) copy.type = type;
+      copied = [copy];
+    }
+  }
+  if (track.readyState !== 'live') {
+    return { error: new DOMException('the track has ended', 'InvalidStateError') };
+  }
+  if (!track.enabled) return { error: new DOMException('the track is disabled', 'InvalidStateError') };
+  return { args: copied };
+}
+
 /** Runs `call` (which returns the module's promise) so the result always settles. */
 function settle(failure, call) {
   return new Promise((resolve, reject) => {
@@ -157,26 +258,42 @@ export class ImageCapture {
    * @param {import('./index.js').ImageCaptureOptions} [options]
    */
   constructor(videoTrack, options = undefined) {
+    // The spec's checks, in plain JS: no module needed (the module makes them again).
+    if (!(videoTrack instanceof MediaStreamTrack)) {
+      throw new TypeError("Failed to construct 'ImageCapture': parameter 1 is not of type 'MediaStreamTrack'.");
+    }
+    if (videoTrack.kind !== 'video') {
+      throw new DOMException(`ImageCapture needs a video track, not ${videoTrack.kind}`, 'NotSupportedError');
+    }
     const digitalZoom = options?.digitalZoom;
     this.#options = {
       forcePolyfill: forceOurs,
       digitalZoom: digitalZoom === undefined ? digitalZoomByDefault : Boolean(digitalZoom),
     };
-    const before = generation;
-    try {
-      ensureListener();
-      // Throws the spec's TypeError / NotSupportedError for a bad argument.
-      this.#inner = new WasmImageCapture(videoTrack, this.#options);
-    } catch (error) {
-      throw asRejection(error, 'OperationError', before);
+    if (this.#options.digitalZoom && !DIGITAL_ZOOM) {
+      throw new DOMException(
+        "digital zoom is not in this build of imagecapture: import ImageCapture from 'imagecapture/zoom'",
+        'NotSupportedError',
+      );
     }
     this.#track = videoTrack;
-    this.#generation = generation;
+    // Made now where the module is there (digital zoom starts on the track at once), else at
+    // the first call.
+    if (loaded) {
+      const before = generation;
+      try {
+        ensureListener();
+        this.#inner = new WasmImageCapture(videoTrack, this.#options);
+      } catch (error) {
+        throw asRejection(error, 'OperationError', before);
+      }
+      this.#generation = generation;
+    }
   }
 
-  /** The object of the current instance, rebuilt from the track after a panic. */
+  /** The object of the current instance: made at the first call, rebuilt after a panic. */
   #object() {
-    if (this.#generation !== generation) {
+    if (this.#inner === undefined || this.#generation !== generation) {
       ensureListener();
       this.#inner = new WasmImageCapture(this.#track, this.#options);
       this.#generation = generation;
@@ -184,36 +301,57 @@ export class ImageCapture {
     return this.#inner;
   }
 
+  /**
+   * `method` of the module's object: at once where the module is there; else the spec's first
+   * steps here, and the rest once the module is.
+   */
+  #call(method, args) {
+    const failure = METHODS[method];
+    if (loaded) return settle(failure, () => this.#object()[method](...args));
+    const steps = firstSteps(method, this.#track, args);
+    if (steps.error) return Promise.reject(steps.error);
+    return ready().then(
+      () =>
+        settle(failure, () => this.#object()[method](...steps.args)).catch((error) => {
+          // The track was live when the call was made: its ending since is a failure under
+          // way (OperationError for these two, as the module names it for a call it began).
+          if (failure === 'OperationError' && error?.name === 'InvalidStateError') {
+            throw new DOMException(error.message, 'OperationError');
+          }
+          throw error;
+        }),
+      (error) => {
+        throw new DOMException(`the WebAssembly module could not be loaded: ${error?.message ?? error}`, failure);
+      },
+    );
+  }
+
   /** The very track passed to the constructor. @returns {MediaStreamTrack} */
   get track() {
-    try {
-      return this.#object().track;
-    } catch {
-      return this.#track;
-    }
+    return this.#track;
   }
 
   /** @param {import('./index.js').PhotoSettings} [photoSettings] @returns {Promise<Blob>} */
   takePhoto(photoSettings = undefined) {
-    return settle(METHODS.takePhoto, () => this.#object().takePhoto(photoSettings));
+    return this.#call('takePhoto', [photoSettings]);
   }
 
   /** @returns {Promise<import('./index.js').PhotoCapabilities>} */
   getPhotoCapabilities() {
-    return settle(METHODS.getPhotoCapabilities, () => this.#object().getPhotoCapabilities());
+    return this.#call('getPhotoCapabilities', []);
   }
 
   /** @returns {Promise<import('./index.js').PhotoSettings>} */
   getPhotoSettings() {
-    return settle(METHODS.getPhotoSettings, () => this.#object().getPhotoSettings());
+    return this.#call('getPhotoSettings', []);
   }
 
   /** @returns {Promise<ImageBitmap>} */
   grabFrame() {
-    return settle(METHODS.grabFrame, () => this.#object().grabFrame());
+    return this.#call('grabFrame', []);
   }
-
 }
+
 
 // The WebIDL shape of a browser's own interface: operations and the `track` attribute are
 // enumerable on the prototype (a class makes them not), and `Symbol.toStringTag` is a
@@ -296,6 +434,21 @@ function patched(name, Native, native) {
 let lastReport = null;
 
 /**
+ * What install() does with the browser's method `name` on `proto`: imagecapture-web's
+ * `install_plan`, the one rule, in plain JS (the module is not needed to decide; the package
+ * test *install()'s plan is the module's installPlan()* keeps the two the same). `grabFrame`:
+ * ours in every browser; a method the browser has (seen through a wrapper of ours), unless its
+ * object is the legacy event-based one: wrapped; otherwise supplied.
+ */
+function planFor(proto, name) {
+  if (name === 'grabFrame') return 'supplied';
+  if (proto === null || typeof proto !== 'object' || 'onphoto' in proto) return 'supplied';
+  let method = proto[name];
+  if (typeof method === 'function' && method[OURS]) method = method[NATIVE];
+  return typeof method === 'function' && !method[OURS] ? 'wrapped' : 'supplied';
+}
+
+/**
  * Puts ImageCapture on `globalThis`, method by method.
  *
  * - No `ImageCapture` at all: ours becomes the global.
@@ -326,7 +479,7 @@ export function install(options = {}) {
   const force = Boolean(options?.force);
   const wrap = options?.wrap !== false;
   const Native = globalThis.ImageCapture;
-  if (options?.digitalZoom && !hasDigitalZoom()) {
+  if (options?.digitalZoom && !DIGITAL_ZOOM) {
     // Before anything changes.
     throw new DOMException(
       "digital zoom is not in this build of imagecapture: import install from 'imagecapture/zoom'",
@@ -355,12 +508,12 @@ export function install(options = {}) {
     return { ...lastReport };
   }
 
-  // A browser ImageCapture: ask the module what to do with each of its methods (which also
-  // makes the module remember the browser's constructor before the global may become ours).
-  ensureListener();
-  const plan = installPlan();
+  // A browser ImageCapture: what to do with each of its methods, by the one rule.
+  const plan = Object.fromEntries(Object.keys(METHODS).map((name) => [name, planFor(Native.prototype, name)]));
   if (digitalZoomByDefault) {
-    // Ours as the global, the browser's methods behind it where it has them.
+    // Ours as the global, the browser's methods behind it where it has them: the module finds
+    // the browser's constructor under NATIVE on ours.
+    Object.defineProperty(ImageCapture, NATIVE, { value: Native, configurable: true });
     setGlobal();
     const result = { ImageCapture: 'supplied', track: 'supplied' };
     for (const name of Object.keys(METHODS)) {

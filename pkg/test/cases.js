@@ -1245,6 +1245,8 @@ export const scenarios = [
         async run({ ImageCapture, camera, glue }) {
           const track = await camera();
           const capture = new ImageCapture(track);
+          // A call loads the module (lazy): the panic below is the module's.
+          await capture.getPhotoSettings();
           // A call that cannot finish: a canvas track whose frame never comes, polyfill forced
           // through the module's own constructor (its second argument).
           const canvas = document.createElement('canvas');
@@ -1293,6 +1295,17 @@ export const scenarios = [
         'webkit-polyfill': SUPPLIED_ALL,
       }),
       {
+        name: "install()'s plan is the module's installPlan()",
+        async run({ report, ImageCapture, camera, glue }) {
+          // A call loads the module (lazy); its answer must be what install() decided in JS.
+          await new ImageCapture(await camera()).getPhotoSettings();
+          const plan = glue.installPlan();
+          for (const m of METHODS) {
+            check(plan[m] === report[m], `install() said ${m} ${report[m]}, the module says ${plan[m]}`);
+          }
+        },
+      },
+      {
         name: "install() wraps the browser's methods, each keeping its function reachable, and supplies grabFrame",
         browsers: ['chromium', ...WEBKIT_OWN],
         async run({ original, browser }) {
@@ -1323,6 +1336,65 @@ export const scenarios = [
       },
       ...behaviourCases(),
       ...ourPhotoCases(),
+    ],
+  },
+  {
+    // Calls made in the same task as the import, before the WebAssembly module can be there
+    // (it is fetched and compiled in the background): the spec's first steps are made at once
+    // in plain JS, the rest once the module is.
+    name: 'calls made right after the import, before the module is loaded',
+    id: 'early',
+    browsers: EVERY,
+    ours: ours(OURS_BY_DEFAULT),
+    async setup(ctx) {
+      const live = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
+      const ended = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
+      ended.stop();
+      const started = performance.now();
+      const pkg = await import('../dist/index.js');
+      const capture = new pkg.ImageCapture(live);
+      const stopped = new pkg.ImageCapture(ended);
+      ctx.early = {
+        importMs: performance.now() - started,
+        nan: capture.takePhoto({ imageWidth: NaN }),
+        bogus: capture.takePhoto({ fillLightMode: 'bogus' }),
+        number: capture.takePhoto(42),
+        negative: capture.takePhoto({ imageWidth: -5 }),
+        photo: capture.takePhoto({ imageWidth: 320 }),
+        frame: capture.grabFrame(),
+        settings: capture.getPhotoSettings(),
+        endedFrame: stopped.grabFrame(),
+        endedCapabilities: stopped.getPhotoCapabilities(),
+      };
+      ctx.earlyTrack = live;
+      ctx.ImageCapture = pkg.ImageCapture;
+      for (const promise of Object.values(ctx.early)) promise?.catch?.(() => {});
+    },
+    cases: [
+      {
+        name: 'the spec errors of the first steps come at once: TypeError, then InvalidStateError',
+        async run({ early }) {
+          await rejects(early.nan, 'TypeError', 'takePhoto({imageWidth: NaN})');
+          await rejects(early.bogus, 'TypeError', 'takePhoto({fillLightMode: "bogus"})');
+          await rejects(early.number, 'TypeError', 'takePhoto(42)');
+          await rejects(early.endedFrame, 'InvalidStateError', 'grabFrame() on an ended track');
+          await rejects(early.endedCapabilities, 'InvalidStateError', 'getPhotoCapabilities() on an ended track');
+        },
+      },
+      {
+        name: 'the checks against the capabilities and the results come once the module is there',
+        async run({ early, earlyTrack }) {
+          await rejects(early.negative, 'NotSupportedError', 'takePhoto({imageWidth: -5})');
+          const { width } = await imageSize(await bounded(early.photo, 15_000, 'takePhoto({imageWidth: 320})'));
+          check(width === 320, `the photo is ${width} wide`);
+          const frame = await bounded(early.frame, 15_000, 'grabFrame()');
+          check(frame instanceof ImageBitmap, `grabFrame() gave ${describeValue(frame)}`);
+          frame.close();
+          const settings = await bounded(early.settings, 15_000, 'getPhotoSettings()');
+          check(settings.imageWidth === earlyTrack.getSettings().width, JSON.stringify(settings));
+          earlyTrack.stop();
+        },
+      },
     ],
   },
   {
@@ -1425,6 +1497,17 @@ export const scenarios = [
       ...installCases({
         chromium: WRAPPED_BY_RULE,
       }),
+      {
+        name: "install()'s plan is the module's installPlan()",
+        async run({ report, ImageCapture, camera, glue }) {
+          // A call loads the module (lazy); its answer must be what install() decided in JS.
+          await new ImageCapture(await camera()).getPhotoSettings();
+          const plan = glue.installPlan();
+          for (const m of METHODS) {
+            check(plan[m] === report[m], `install() said ${m} ${report[m]}, the module says ${plan[m]}`);
+          }
+        },
+      },
       {
         name: 'install() supplies grabFrame and wraps the three methods the browser has',
         async run({ original }) {

@@ -72,7 +72,7 @@ pub fn force_polyfill() -> bool {
 
 thread_local! {
     /// The browser's own constructor, looked up once: after the npm package's `install()` the
-    /// global may be ours, which must never be taken for the browser's.
+    /// global may be ours, which must never be taken for the browser's (but may carry it).
     static BROWSER_CONSTRUCTOR: OnceCell<Option<Function>> = const { OnceCell::new() };
 }
 
@@ -103,11 +103,11 @@ fn native_function(value: JsValue) -> Option<Function> {
 fn constructor() -> Option<Function> {
     BROWSER_CONSTRUCTOR.with(|cell| {
         cell.get_or_init(|| {
+            // Ours as the global (the npm package's `install({ digitalZoom: true })`) carries
+            // the browser's constructor it replaced under `Symbol.for("imagecapture.native")`.
             Reflect::get(&js_sys::global(), &"ImageCapture".into())
-                .ok()?
-                .dyn_into::<Function>()
                 .ok()
-                .filter(|c| !is_ours(c))
+                .and_then(native_function)
         })
         .clone()
     })
