@@ -101,15 +101,15 @@ async function loadPackage() {
 
 /**
  * The badge for each of install()'s answers: "kept" is the browser's own method, "supplied"
- * ours, "wrapped" the browser's own behind the package's checks (a browser method known to break
- * the spec, such as WebKit's: the browser's camera does the work, the package the checks).
+ * ours, "wrapped" the browser's own behind the package's checks (the browser's camera does the
+ * work, the package checks the call and corrects the result where it breaks the spec).
  */
 const BADGES = {
   kept: { source: 'browser', text: "browser's own", title: "This browser's own method." },
   wrapped: {
     source: 'wrapped',
     text: "browser's own, wrapped",
-    title: "This browser's own method, behind the imagecapture package's checks: on its own it breaks the spec here.",
+    title: "This browser's own method, behind the imagecapture package's checks, which correct it where it breaks the spec.",
   },
   supplied: { source: 'ours', text: 'imagecapture (ours)', title: "The imagecapture package's method." },
 };

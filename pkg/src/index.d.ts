@@ -224,8 +224,8 @@ export interface InstallOptions {
   /** Use this package's implementation for every method, even where the browser has its own. */
   force?: boolean;
   /**
-   * `false`: keep the browser's methods that `install()` would wrap (WebKit's, which break the
-   * spec in ways callers hit: see the package README) as they are. Default `true`.
+   * `false`: keep every method the browser has as it is (none wrapped, and the browser's own
+   * `grabFrame` kept). Default `true`.
    */
   wrap?: boolean;
   /**
@@ -238,10 +238,11 @@ export interface InstallOptions {
 }
 
 /**
- * What `install()` did to each member of `globalThis.ImageCapture`: `"kept"` the browser's own,
- * `"wrapped"` the browser's own behind this package's checks (a method known to break the spec;
- * the browser's function stays reachable as `method[Symbol.for("imagecapture.native")]`), or
- * `"supplied"` this package's.
+ * What `install()` did to each member of `globalThis.ImageCapture`: `"kept"` the browser's own
+ * (only with `{ wrap: false }`), `"wrapped"` the browser's own behind the spec's checks and
+ * corrected where it breaks the spec (the browser's function stays reachable as
+ * `method[Symbol.for("imagecapture.native")]`), or `"supplied"` this package's (a method the
+ * browser lacks, and `grabFrame` in every browser).
  */
 export interface InstallReport {
   ImageCapture: 'kept' | 'supplied';
@@ -253,9 +254,9 @@ export interface InstallReport {
 }
 
 /**
- * Makes `globalThis.ImageCapture` work, method by method: a browser method that works is kept,
- * one known to break the spec is wrapped (`{ wrap: false }` keeps it), a missing or legacy one
- * is supplied by this package; with no `ImageCapture` at all, this package's class becomes the
+ * Makes `globalThis.ImageCapture` work, method by method, by one rule for every browser:
+ * a browser method is wrapped (`{ wrap: false }` keeps it), a missing or legacy one is supplied
+ * by this package, and so is `grabFrame`; with no `ImageCapture` at all, this package's class becomes the
  * global. `{ force: true }` installs this package's class for everything.
  */
 export declare function install(options?: InstallOptions): InstallReport;

@@ -7,24 +7,78 @@
 // browser's own method and ours, the DOMException names: all of it happens in Rust.
 //
 // Two builds share this file: the package's default entry (`imagecapture`, dist/) has no digital
-// zoom; `imagecapture/zoom` (dist/zoom/) is this file beside a build with it. `hasDigitalZoom()`
-// says which one this is.
+// zoom; `imagecapture/zoom` (dist/zoom/) is this file beside a build with it. `entry.js`, written
+// by `cargo xtask pkg` next to this file, says which one this is.
 //
-// `install()` puts ImageCapture on `globalThis`, method by method: what to do with each method of
-// the browser's own (keep, wrap or supply it) is asked of the WebAssembly module (`installPlan()`,
-// answered by imagecapture-web's `install_plan`), and that answer is the only decision made
-// anywhere.
+// The WebAssembly module is lazy (default entry): importing fetches nothing on the page's
+// critical path. The module is compiled in the background from import on
+// (`WebAssembly.compileStreaming`) and instantiated when compiled or at the first call that
+// needs it, whichever comes first; what needs no module (the constructor's argument checks,
+// `track`, `install()`'s plan, the spec's synchronous first steps of a call made before the
+// module is there) is decided here, in plain JS. The zoom entry (opt-in) loads its module at
+// import, as its constructor turns digital zoom on on the track at once.
+//
+// `install()` puts ImageCapture on `globalThis`, method by method, by one rule for every browser
+// (imagecapture-web's `install_plan`, mirrored in `planFor` below; a package test compares the
+// two in every browser shape).
 
-import init, {
+import {
+  initSync,
   ImageCapture as WasmImageCapture,
-  hasDigitalZoom,
-  installPlan,
   setPanicListener,
   __wbg_reset_state as resetInstance,
 } from './imagecapture_js.js';
+import { DIGITAL_ZOOM } from './entry.js';
+
+// ---------------------------------------------------------------------------------------------
+// The module, lazily
 
 // Next to this file in every layout (dist/ on a page, a bundler's asset for `new URL`).
-await init({ module_or_path: new URL('./imagecapture_js_bg.wasm', import.meta.url) });
+const WASM_URL = new URL('./imagecapture_js_bg.wasm', import.meta.url);
+
+/** The compiled module (a promise), started at import; `null` again after a failure. */
+let compiling = null;
+/** Whether the module is instantiated: the calls can go to it synchronously. */
+let loaded = false;
+
+function compile() {
+  if (compiling === null) {
+    const viaBytes = () =>
+      fetch(WASM_URL)
+        .then((response) => {
+          if (!response.ok) throw new Error(`${WASM_URL}: HTTP ${response.status}`);
+          return response.arrayBuffer();
+        })
+        .then((bytes) => WebAssembly.compile(bytes));
+    // compileStreaming needs the server's `application/wasm`; without it, the bytes.
+    compiling =
+      typeof WebAssembly.compileStreaming === 'function'
+        ? WebAssembly.compileStreaming(fetch(WASM_URL)).catch(viaBytes)
+        : viaBytes();
+    compiling.catch(() => {
+      // Reported by the call that needed the module; the next one tries again.
+      compiling = null;
+    });
+  }
+  return compiling;
+}
+
+/** Instantiates the compiled module, once. */
+function instantiate(module) {
+  if (!loaded) {
+    initSync({ module });
+    loaded = true;
+  }
+}
+
+/** The module, instantiated: awaited by a call made before it was there. */
+function ready() {
+  return loaded ? Promise.resolve() : compile().then(instantiate);
+}
+
+// In the background: the page's import does not wait for it.
+ready().catch(() => {});
+if (DIGITAL_ZOOM) await ready();
 
 /** The four methods of the spec, and what each rejects with when its call fails inside. */
 const METHODS = {
@@ -93,6 +147,53 @@ function asRejection(error, failure, before) {
   return new DOMException(String(error?.message ?? error), failure);
 }
 
+/**
+ * The spec's first steps of `method`, made when it is called, in plain JS while the module is not
+ * there yet: WebIDL's conversion of `takePhoto`'s settings (returned as a plain copy, read once,
+ * for the module to take later), then the track's state. `{ error }` when the call rejects at
+ * once, else `{ args }` for the module. Once the module is there, it makes these checks itself.
+ */
+function firstSteps(method, track, args) {
+  let copied = args;
+  if (method === 'takePhoto') {
+    const [settings] = args;
+    if (settings !== undefined && settings !== null) {
+      if (typeof settings !== 'object' && typeof settings !== 'function') {
+        return { error: new TypeError("Failed to execute 'takePhoto': parameter 1 is not of type 'PhotoSettings'.") };
+      }
+      const copy = {};
+      // WebIDL reads a dictionary's members in order of their names.
+      const fillLightMode = settings.fillLightMode;
+      if (fillLightMode !== undefined) {
+        const mode = String(fillLightMode);
+        if (!['auto', 'off', 'flash'].includes(mode)) {
+          return { error: new TypeError(`The provided value '${mode}' is not a valid enum value of type FillLightMode.`) };
+        }
+        copy.fillLightMode = mode;
+      }
+      for (const key of ['imageHeight', 'imageWidth']) {
+        const value = settings[key];
+        if (value === undefined) continue;
+        const number = Number(value);
+        if (!Number.isFinite(number)) {
+          return { error: new TypeError(`Failed to read the '${key}' property from 'PhotoSettings': The provided double value is non-finite.`) };
+        }
+        copy[key] = number;
+      }
+      const { quality, redEyeReduction, type } = settings;
+      if (quality !== undefined) copy.quality = quality;
+      if (redEyeReduction !== undefined) copy.redEyeReduction = Boolean(redEyeReduction);
+      if (type !== undefined) copy.type = type;
+      copied = [copy];
+    }
+  }
+  if (track.readyState !== 'live') {
+    return { error: new DOMException('the track has ended', 'InvalidStateError') };
+  }
+  if (!track.enabled) return { error: new DOMException('the track is disabled', 'InvalidStateError') };
+  return { args: copied };
+}
+
 /** Runs `call` (which returns the module's promise) so the result always settles. */
 function settle(failure, call) {
   return new Promise((resolve, reject) => {
@@ -157,26 +258,42 @@ export class ImageCapture {
    * @param {import('./index.js').ImageCaptureOptions} [options]
    */
   constructor(videoTrack, options = undefined) {
+    // The spec's checks, in plain JS: no module needed (the module makes them again).
+    if (!(videoTrack instanceof MediaStreamTrack)) {
+      throw new TypeError("Failed to construct 'ImageCapture': parameter 1 is not of type 'MediaStreamTrack'.");
+    }
+    if (videoTrack.kind !== 'video') {
+      throw new DOMException(`ImageCapture needs a video track, not ${videoTrack.kind}`, 'NotSupportedError');
+    }
     const digitalZoom = options?.digitalZoom;
     this.#options = {
       forcePolyfill: forceOurs,
       digitalZoom: digitalZoom === undefined ? digitalZoomByDefault : Boolean(digitalZoom),
     };
-    const before = generation;
-    try {
-      ensureListener();
-      // Throws the spec's TypeError / NotSupportedError for a bad argument.
-      this.#inner = new WasmImageCapture(videoTrack, this.#options);
-    } catch (error) {
-      throw asRejection(error, 'OperationError', before);
+    if (this.#options.digitalZoom && !DIGITAL_ZOOM) {
+      throw new DOMException(
+        "digital zoom is not in this build of imagecapture: import ImageCapture from 'imagecapture/zoom'",
+        'NotSupportedError',
+      );
     }
     this.#track = videoTrack;
-    this.#generation = generation;
+    // Made now where the module is there (digital zoom starts on the track at once), else at
+    // the first call.
+    if (loaded) {
+      const before = generation;
+      try {
+        ensureListener();
+        this.#inner = new WasmImageCapture(videoTrack, this.#options);
+      } catch (error) {
+        throw asRejection(error, 'OperationError', before);
+      }
+      this.#generation = generation;
+    }
   }
 
-  /** The object of the current instance, rebuilt from the track after a panic. */
+  /** The object of the current instance: made at the first call, rebuilt after a panic. */
   #object() {
-    if (this.#generation !== generation) {
+    if (this.#inner === undefined || this.#generation !== generation) {
       ensureListener();
       this.#inner = new WasmImageCapture(this.#track, this.#options);
       this.#generation = generation;
@@ -184,38 +301,82 @@ export class ImageCapture {
     return this.#inner;
   }
 
+  /**
+   * `method` of the module's object: at once where the module is there; else the spec's first
+   * steps here, and the rest once the module is.
+   */
+  #call(method, args) {
+    const failure = METHODS[method];
+    if (loaded) return settle(failure, () => this.#object()[method](...args));
+    const steps = firstSteps(method, this.#track, args);
+    if (steps.error) return Promise.reject(steps.error);
+    return ready().then(
+      () =>
+        settle(failure, () => this.#object()[method](...steps.args)).catch((error) => {
+          // The track was live when the call was made: its ending since is a failure under
+          // way (OperationError for these two, as the module names it for a call it began).
+          if (failure === 'OperationError' && error?.name === 'InvalidStateError') {
+            throw new DOMException(error.message, 'OperationError');
+          }
+          throw error;
+        }),
+      (error) => {
+        throw new DOMException(`the WebAssembly module could not be loaded: ${error?.message ?? error}`, failure);
+      },
+    );
+  }
+
   /** The very track passed to the constructor. @returns {MediaStreamTrack} */
   get track() {
-    try {
-      return this.#object().track;
-    } catch {
-      return this.#track;
-    }
+    return this.#track;
   }
 
   /** @param {import('./index.js').PhotoSettings} [photoSettings] @returns {Promise<Blob>} */
   takePhoto(photoSettings = undefined) {
-    return settle(METHODS.takePhoto, () => this.#object().takePhoto(photoSettings));
+    return this.#call('takePhoto', [photoSettings]);
   }
 
   /** @returns {Promise<import('./index.js').PhotoCapabilities>} */
   getPhotoCapabilities() {
-    return settle(METHODS.getPhotoCapabilities, () => this.#object().getPhotoCapabilities());
+    return this.#call('getPhotoCapabilities', []);
   }
 
   /** @returns {Promise<import('./index.js').PhotoSettings>} */
   getPhotoSettings() {
-    return settle(METHODS.getPhotoSettings, () => this.#object().getPhotoSettings());
+    return this.#call('getPhotoSettings', []);
   }
 
   /** @returns {Promise<ImageBitmap>} */
   grabFrame() {
-    return settle(METHODS.grabFrame, () => this.#object().grabFrame());
+    return this.#call('grabFrame', []);
   }
+}
 
-  get [Symbol.toStringTag]() {
-    return 'ImageCapture';
-  }
+
+// The WebIDL shape of a browser's own interface: operations and the `track` attribute are
+// enumerable on the prototype (a class makes them not), and `Symbol.toStringTag` is a
+// read-only, non-enumerable data property.
+for (const name of ['track', 'takePhoto', 'getPhotoCapabilities', 'getPhotoSettings', 'grabFrame']) {
+  Object.defineProperty(ImageCapture.prototype, name, {
+    ...Object.getOwnPropertyDescriptor(ImageCapture.prototype, name),
+    enumerable: true,
+  });
+}
+Object.defineProperty(ImageCapture.prototype, Symbol.toStringTag, {
+  value: 'ImageCapture',
+  writable: false,
+  enumerable: false,
+  configurable: true,
+});
+
+/** Makes ours the global `ImageCapture`, as WebIDL defines an interface's: not enumerable. */
+function setGlobal() {
+  Object.defineProperty(globalThis, 'ImageCapture', {
+    value: ImageCapture,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,17 +434,35 @@ function patched(name, Native, native) {
 let lastReport = null;
 
 /**
+ * What install() does with the browser's method `name` on `proto`: imagecapture-web's
+ * `install_plan`, the one rule, in plain JS (the module is not needed to decide; the package
+ * test *install()'s plan is the module's installPlan()* keeps the two the same). `grabFrame`:
+ * ours in every browser; a method the browser has (seen through a wrapper of ours), unless its
+ * object is the legacy event-based one: wrapped; otherwise supplied.
+ */
+function planFor(proto, name) {
+  if (name === 'grabFrame') return 'supplied';
+  if (proto === null || typeof proto !== 'object' || 'onphoto' in proto) return 'supplied';
+  let method = proto[name];
+  if (typeof method === 'function' && method[OURS]) method = method[NATIVE];
+  return typeof method === 'function' && !method[OURS] ? 'wrapped' : 'supplied';
+}
+
+/**
  * Puts ImageCapture on `globalThis`, method by method.
  *
  * - No `ImageCapture` at all: ours becomes the global.
- * - A browser `ImageCapture`: each of the four methods is
- *   - kept where the browser's works;
- *   - wrapped where the browser's is known to break the spec in ways callers hit (WebKit's: see
- *     docs/webkit.md): the browser's method still does the work, behind our checks, and stays
- *     reachable as `ImageCapture.prototype[name][Symbol.for('imagecapture.native')]`;
- *     `{ wrap: false }` keeps those too;
+ * - A browser `ImageCapture`: each of the four methods is, by one rule for every browser
+ *   (imagecapture-web's `install_plan`; no user agent or vendor is looked at):
+ *   - wrapped where the browser has it: the browser's method still does the work, behind the
+ *     spec's checks (argument conversion, the track's state, settings against the photo
+ *     capabilities) and corrected after (a photo of the size and type asked for, the spec's
+ *     error names, complete dictionaries, a bounded wait); it stays reachable as
+ *     `ImageCapture.prototype[name][Symbol.for('imagecapture.native')]`;
  *   - supplied by ours where the browser lacks it (or has the legacy event-based `takePhoto` of
- *     Firefox).
+ *     Firefox), and for `grabFrame` in every browser: ours hands out a fresh frame at once
+ *     where one is waiting, a browser's waits for the next (docs/chromium.md);
+ *   - `{ wrap: false }` keeps every method the browser has as it is.
  *   `track` is supplied where the object lacks it.
  * - `{ force: true }`: ours becomes the global and uses none of the browser's methods.
  * - `{ digitalZoom: true }` (the `imagecapture/zoom` entry only; the default entry throws a
@@ -300,7 +479,7 @@ export function install(options = {}) {
   const force = Boolean(options?.force);
   const wrap = options?.wrap !== false;
   const Native = globalThis.ImageCapture;
-  if (options?.digitalZoom && !hasDigitalZoom()) {
+  if (options?.digitalZoom && !DIGITAL_ZOOM) {
     // Before anything changes.
     throw new DOMException(
       "digital zoom is not in this build of imagecapture: import install from 'imagecapture/zoom'",
@@ -314,7 +493,7 @@ export function install(options = {}) {
 
   if (force) {
     forceOurs = true;
-    globalThis.ImageCapture = ImageCapture;
+    setGlobal();
     lastReport = report('supplied', { ImageCapture: 'supplied', track: 'supplied' });
     return { ...lastReport };
   }
@@ -324,18 +503,18 @@ export function install(options = {}) {
   }
   if (typeof Native !== 'function') {
     forceOurs = true;
-    globalThis.ImageCapture = ImageCapture;
+    setGlobal();
     lastReport = report('supplied', { ImageCapture: 'supplied', track: 'supplied' });
     return { ...lastReport };
   }
 
-  // A browser ImageCapture: ask the module what to do with each of its methods (which also
-  // makes the module remember the browser's constructor before the global may become ours).
-  ensureListener();
-  const plan = installPlan();
+  // A browser ImageCapture: what to do with each of its methods, by the one rule.
+  const plan = Object.fromEntries(Object.keys(METHODS).map((name) => [name, planFor(Native.prototype, name)]));
   if (digitalZoomByDefault) {
-    // Ours as the global, the browser's methods behind it where it has them.
-    globalThis.ImageCapture = ImageCapture;
+    // Ours as the global, the browser's methods behind it where it has them: the module finds
+    // the browser's constructor under NATIVE on ours.
+    Object.defineProperty(ImageCapture, NATIVE, { value: Native, configurable: true });
+    setGlobal();
     const result = { ImageCapture: 'supplied', track: 'supplied' };
     for (const name of Object.keys(METHODS)) {
       result[name] = plan[name] === 'supplied' ? 'supplied' : 'wrapped';
@@ -345,12 +524,15 @@ export function install(options = {}) {
   }
   const proto = Native.prototype;
   const result = { ImageCapture: 'kept', track: 'kept' };
+  // The legacy object of Firefox (an event-based takePhoto) has `onphoto`: its methods are
+  // never the spec's, and `{ wrap: false }` does not keep them.
+  const legacy = 'onphoto' in proto;
   for (const name of Object.keys(METHODS)) {
     const current = proto[name];
     if (typeof current === 'function' && current[OURS]) {
       // Patched already (by another copy of the package).
       result[name] = typeof current[NATIVE] === 'function' ? 'wrapped' : 'supplied';
-    } else if (plan[name] === 'kept' || (plan[name] === 'wrapped' && !wrap)) {
+    } else if (plan[name] === 'kept' || (!wrap && typeof current === 'function' && !legacy)) {
       result[name] = 'kept';
     } else {
       const native = plan[name] === 'wrapped' ? current : undefined;

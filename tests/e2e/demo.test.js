@@ -71,12 +71,12 @@ const RUNS = [
     browser: 'chromium',
     path: '/',
     screenshot: 'demo-chromium.png',
-    // Chromium ships all four methods: the package keeps every one.
-    sources: every('browser'),
-    // Chromium's own takePhoto() ignores imageWidth/imageHeight on its fake camera: the photo
-    // is always the capture size (640×480). The page says so; the `?ours` run below checks the
-    // slider with the package's takePhoto() in the same browser.
-    photoFollowsSlider: false,
+    // Chromium ships all four methods: through the polyfill entry, three are wrapped and
+    // grabFrame is ours (one rule for every browser, docs/chromium.md).
+    sources: { ...every('wrapped'), grabFrame: 'ours' },
+    // Chromium's own takePhoto() ignores imageWidth/imageHeight on its fake camera; wrapped,
+    // its photo is redrawn at the size asked for.
+    photoFollowsSlider: true,
     ...CHROMIUM_CAMERA,
   },
   {
@@ -113,8 +113,8 @@ const RUNS = [
     vivid: 0.05,
   },
   ...[
-    // Safari 26: WebKit's four methods, each wrapped by install() (docs/webkit.md).
-    { shape: 'webkit-native', path: '/', sources: every('wrapped') },
+    // Safari 26: WebKit's three methods wrapped by install(), grabFrame ours (docs/webkit.md).
+    { shape: 'webkit-native', path: '/', sources: { ...every('wrapped'), grabFrame: 'ours' } },
     // Safari 18.x: no grabFrame of WebKit's, so ours; the other three WebKit's, wrapped.
     {
       shape: 'webkit-partial',

@@ -56,7 +56,8 @@ pub struct PhotoPlan {
 ///   ±Infinity while converting the dictionary, before the method runs).
 /// - `NotSupportedError` (Chrome's checks, in Chrome's order) for `imageHeight` or `imageWidth`
 ///   outside the capabilities' range, `redEyeReduction` when the capability is not
-///   `controllable`, a `fillLightMode` the device does not list, a `type` other than
+///   `controllable` (unless it asks for the state the device is fixed in), a `fillLightMode`
+///   the device does not list (`"off"` passes where it lists none), a `type` other than
 ///   `image/jpeg` or `image/png`.
 pub fn plan_photo(
     settings: &PhotoSettings,
@@ -72,17 +73,38 @@ pub fn plan_photo(
     )?;
     let width = checked_dimension("imageWidth", settings.image_width, capabilities.image_width)?;
 
-    if settings.red_eye_reduction.is_some()
-        && capabilities.red_eye_reduction != Some(RedEyeReduction::Controllable)
-    {
-        return Err(Error::not_supported(
-            "redEyeReduction is not controllable on this device",
-        ));
+    // The spec's takePhoto() gives no rule for a setting the device cannot control; Chrome
+    // rejects `NotSupportedError` for any `redEyeReduction` unless it is "controllable"
+    // (SPEC.md). Our reading: a member whose value is the state the device is fixed in asks
+    // for nothing to be controlled, so it is no setting the device lacks. "never" means red-eye
+    // reduction "is not available in the device" and "always" that "it is always configured to
+    // true" (the spec's RedEyeReduction values): `false` on "never" and `true` on "always" are
+    // accepted, the other value rejects. This lets what getPhotoSettings() gave
+    // (`redEyeReduction: false` on a camera that never reduces red-eye) go back into
+    // takePhoto(), which the spec's own example pattern does; Chrome would reject it there.
+    if let Some(wanted) = settings.red_eye_reduction {
+        let fixed = match capabilities.red_eye_reduction {
+            Some(RedEyeReduction::Controllable) => None,
+            Some(RedEyeReduction::Never) => Some(false),
+            Some(RedEyeReduction::Always) => Some(true),
+            // Unknown: nothing to compare with.
+            None => Some(!wanted),
+        };
+        if fixed.is_some_and(|fixed| fixed != wanted) {
+            return Err(Error::not_supported(if wanted {
+                "redEyeReduction is not available on this device"
+            } else {
+                "redEyeReduction is always on with this device"
+            }));
+        }
     }
 
     if let Some(mode) = settings.fill_light_mode {
         let offered = capabilities.fill_light_mode.as_deref().unwrap_or_default();
-        if !offered.contains(&mode) {
+        // The same reading as for redEyeReduction: "off" on a device that offers no fill
+        // light mode at all (no flash, no torch) is the state it is fixed in.
+        let fixed_off = offered.is_empty() && mode == FillLightMode::Off;
+        if !offered.contains(&mode) && !fixed_off {
             let mut message = [
                 "fillLightMode \"",
                 mode.as_str(),
@@ -346,15 +368,52 @@ mod tests {
     }
 
     #[test]
-    fn red_eye_reduction_needs_a_controllable_capability() {
-        let ask = PhotoSettings {
+    fn red_eye_reduction_needs_a_controllable_capability_unless_it_is_the_fixed_state() {
+        let on = PhotoSettings {
+            red_eye_reduction: Some(true),
+            ..Default::default()
+        };
+        let off = PhotoSettings {
             red_eye_reduction: Some(false),
             ..Default::default()
         };
-        assert_eq!(name_of(ask.clone()), ErrorName::NotSupported);
+        // caps() says "never": asking for it is not supported, asking for none is the state.
+        assert_eq!(name_of(on.clone()), ErrorName::NotSupported);
+        assert!(plan_photo(&off, &caps(), (640, 480)).is_ok());
+        let mut always = caps();
+        always.red_eye_reduction = Some(RedEyeReduction::Always);
+        assert!(plan_photo(&on, &always, (640, 480)).is_ok());
+        assert_eq!(
+            plan_photo(&off, &always, (640, 480))
+                .map(|_| ())
+                .unwrap_err()
+                .name(),
+            ErrorName::NotSupported
+        );
         let mut controllable = caps();
         controllable.red_eye_reduction = Some(RedEyeReduction::Controllable);
-        assert!(plan_photo(&ask, &controllable, (640, 480)).is_ok());
+        assert!(plan_photo(&on, &controllable, (640, 480)).is_ok());
+        assert!(plan_photo(&off, &controllable, (640, 480)).is_ok());
+    }
+
+    #[test]
+    fn fill_light_off_is_the_fixed_state_of_a_device_without_modes() {
+        let off = PhotoSettings {
+            fill_light_mode: Some(FillLightMode::Off),
+            ..Default::default()
+        };
+        let mut none = caps();
+        none.fill_light_mode = Some(Vec::new());
+        assert!(plan_photo(&off, &none, (640, 480)).is_ok());
+        let mut flash_only = caps();
+        flash_only.fill_light_mode = Some(vec![FillLightMode::Flash]);
+        assert_eq!(
+            plan_photo(&off, &flash_only, (640, 480))
+                .map(|_| ())
+                .unwrap_err()
+                .name(),
+            ErrorName::NotSupported
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //!   left out), an `ImageBitmap` that is the caller's to close; rejecting with real
 //!   `DOMException`s of the spec's names, or a `TypeError` for what WebIDL rejects.
 //! - `installPlan()`: what `install()` does with each method of the browser's own
-//!   `ImageCapture` — keep, wrap or supply it (the one place the package decides that is
+//!   `ImageCapture` — wrap or supply it (the one place the package decides that is
 //!   [`imagecapture_web::install_plan`]).
 //!
 //! The package's `pkg/src/index.js` wraps the class in a small shell that survives a panic (see
@@ -26,7 +26,7 @@ mod settings;
 
 use std::rc::Rc;
 
-use imagecapture_core::{Error, ImageCaptureTrait};
+use imagecapture_core::Error;
 use imagecapture_web::error::to_js;
 use imagecapture_web::{ImageCaptureOptions, Method};
 use js_sys::{Object, Promise, Reflect};
@@ -43,8 +43,9 @@ pub fn has_digital_zoom() -> bool {
     cfg!(feature = "digital-zoom")
 }
 
-/// `ImageCapture`: stills and frames from a video track, with the browser's own method where it
-/// has a working one and ours otherwise.
+/// `ImageCapture`: stills and frames from a video track, with the browser's own method behind
+/// the spec's checks where it has one (not `grabFrame`: ours is the better of the two), and
+/// ours otherwise.
 #[wasm_bindgen(js_name = ImageCapture)]
 pub struct JsImageCapture {
     /// The object the constructor was given, handed back by `track` as it is.
@@ -119,9 +120,16 @@ impl JsImageCapture {
             Err(settings::ConversionError::Invalid(error)) => return rejected(&error),
             Err(settings::ConversionError::Thrown(thrown)) => return Promise::reject(&thrown),
         };
+        // The spec's first step, when the method is called: the track's state.
+        if let Err(error) = self.inner.check_usable() {
+            return rejected(&error);
+        }
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
-            let photo = inner.take_photo(&settings).await.map_err(|e| to_js(&e))?;
+            let photo = inner
+                .take_photo_started(&settings)
+                .await
+                .map_err(|e| to_js(&e))?;
             Ok(photo.into_raw().into())
         })
     }
@@ -129,10 +137,14 @@ impl JsImageCapture {
     /// `getPhotoCapabilities()`: a promise of a `PhotoCapabilities` dictionary.
     #[wasm_bindgen(js_name = getPhotoCapabilities)]
     pub fn get_photo_capabilities(&self) -> Promise {
+        if let Err(error) = self.inner.check_usable() {
+            return rejected(&error);
+        }
+        // From here on the call is under way: a track that ends meanwhile is OperationError.
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
             let capabilities = inner
-                .get_photo_capabilities()
+                .get_photo_capabilities_started()
                 .await
                 .map_err(|e| to_js(&e))?;
             dictionary(&capabilities)
@@ -142,9 +154,15 @@ impl JsImageCapture {
     /// `getPhotoSettings()`: a promise of a `PhotoSettings` dictionary.
     #[wasm_bindgen(js_name = getPhotoSettings)]
     pub fn get_photo_settings(&self) -> Promise {
+        if let Err(error) = self.inner.check_usable() {
+            return rejected(&error);
+        }
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
-            let settings = inner.get_photo_settings().await.map_err(|e| to_js(&e))?;
+            let settings = inner
+                .get_photo_settings_started()
+                .await
+                .map_err(|e| to_js(&e))?;
             dictionary(&settings)
         })
     }
@@ -152,9 +170,12 @@ impl JsImageCapture {
     /// `grabFrame()`: a promise of an `ImageBitmap`, the caller's to close.
     #[wasm_bindgen(js_name = grabFrame)]
     pub fn grab_frame(&self) -> Promise {
+        if let Err(error) = self.inner.check_usable() {
+            return rejected(&error);
+        }
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
-            let frame = inner.grab_frame().await.map_err(|e| to_js(&e))?;
+            let frame = inner.grab_frame_started().await.map_err(|e| to_js(&e))?;
             // `into_raw`: handed to JavaScript open (dropping ours would close it).
             Ok(frame.into_raw().into())
         })
@@ -163,9 +184,10 @@ impl JsImageCapture {
 
 /// What the package's `install()` does with each of the four methods of the browser's own
 /// `ImageCapture`: `{ takePhoto, getPhotoCapabilities, getPhotoSettings, grabFrame }`, each
-/// `"kept"` (the browser's, untouched), `"wrapped"` (the browser's, behind our checks: a method
-/// known to break the spec in ways callers hit) or `"supplied"` (ours: the browser has none, or
-/// only a legacy one). The one place this is decided is [`imagecapture_web::install_plan`].
+/// `"wrapped"` (the browser's, behind the spec's checks and corrected where its result breaks
+/// the spec) or `"supplied"` (ours: the browser has none, only a legacy one, or ours is the
+/// better of the two, `grabFrame`). The one place this is decided is
+/// [`imagecapture_web::install_plan`]; `install({ wrap: false })` keeps what it would wrap.
 #[wasm_bindgen(js_name = installPlan)]
 pub fn install_plan() -> Object {
     let plan = Object::new();

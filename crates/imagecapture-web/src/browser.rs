@@ -8,7 +8,7 @@
 //! is behind `web_sys_unstable_apis` and assumes every method exists.
 //!
 //! This module is also the one place that decides what the npm package's `install()` does with
-//! each method ([`install_plan`]): keep the browser's, wrap it, or supply ours. A method
+//! each method ([`install_plan`]): wrap the browser's, or supply ours. A method
 //! `install()` wrapped is still the browser's: the wrapper carries the browser's function under
 //! `Symbol.for("imagecapture.native")`, and every lookup here sees through it.
 
@@ -72,7 +72,7 @@ pub fn force_polyfill() -> bool {
 
 thread_local! {
     /// The browser's own constructor, looked up once: after the npm package's `install()` the
-    /// global may be ours, which must never be taken for the browser's.
+    /// global may be ours, which must never be taken for the browser's (but may carry it).
     static BROWSER_CONSTRUCTOR: OnceCell<Option<Function>> = const { OnceCell::new() };
 }
 
@@ -103,11 +103,11 @@ fn native_function(value: JsValue) -> Option<Function> {
 fn constructor() -> Option<Function> {
     BROWSER_CONSTRUCTOR.with(|cell| {
         cell.get_or_init(|| {
+            // Ours as the global (the npm package's `install({ digitalZoom: true })`) carries
+            // the browser's constructor it replaced under `Symbol.for("imagecapture.native")`.
             Reflect::get(&js_sys::global(), &"ImageCapture".into())
-                .ok()?
-                .dyn_into::<Function>()
                 .ok()
-                .filter(|c| !is_ours(c))
+                .and_then(native_function)
         })
         .clone()
     })
@@ -132,14 +132,18 @@ pub fn browser_has(method: Method) -> bool {
 /// What the npm package's `install()` does with one method of the browser's `ImageCapture`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Install {
-    /// The browser's method stays on the prototype, untouched.
+    /// The browser's method stays on the prototype, untouched. The rule below never keeps a
+    /// method today; `install({ wrap: false })` does (the package's option, not this rule).
     Keep,
-    /// The browser's method still does the work, behind ours: our checks first (the track's
-    /// state, settings against the capabilities), the spec's outcome after (error names,
-    /// complete dictionaries, photos of the size asked for, a bounded wait). For a browser
-    /// method known to break the spec in a way callers hit; see [`known_faults`].
+    /// The browser's method still does the work, behind ours: the spec's checks first
+    /// (argument conversion, the track's state, settings against the capabilities), the
+    /// spec's outcome after (a photo of the size and type asked for, the spec's error names,
+    /// complete dictionaries, a bounded wait). What the browser gets right passes through
+    /// as it is.
     Wrap,
-    /// The browser has no such method (or only a legacy one): ours.
+    /// Ours does the work: the browser has no such method (or only a legacy one), or ours is
+    /// the better of the two by a rule that holds in every browser (`grabFrame`, see
+    /// [`install_plan`]).
     Supply,
 }
 
@@ -154,65 +158,36 @@ impl Install {
     }
 }
 
-/// What `install()` does with `method`, the one rule (docs/webkit.md):
+/// What `install()` does with `method`: one rule for every browser, which never looks at the
+/// user agent or the vendor (docs/chromium.md, docs/webkit.md).
 ///
-/// - the browser lacks it (or has only a legacy one): [`Install::Supply`];
-/// - the browser's method is known to break the spec in a way callers hit
-///   ([`known_faults`] is not empty): [`Install::Wrap`];
-/// - otherwise: [`Install::Keep`]. A working method of the browser is never replaced.
+/// - `grabFrame`: [`Install::Supply`], ours in every browser. Ours hands out a fresh frame
+///   (newer than the last one this `ImageCapture` gave) at once when one is waiting, and waits
+///   for the next frame only when none is: it never waits longer than a grab of the next
+///   frame, which is the most a browser's own can do to be fresh (Chrome's waits for the next
+///   frame: 25 ms on demand against ours' 2 ms, BENCHMARKS.md), and back-to-back grabs run at
+///   the camera's frame rate either way. Same guarantees (a fresh frame, the track's size,
+///   the spec's errors), never slower: ours is the better of the two wherever it runs, and it
+///   runs wherever a `<video>` plays a track.
+/// - the browser lacks the method (or has only a legacy one): [`Install::Supply`];
+/// - otherwise [`Install::Wrap`]: the browser's method does the work behind the spec's
+///   checks, and is corrected where its result breaks the spec (see
+///   [`ImageCapture`](crate::ImageCapture)). A browser that is right passes through; one that
+///   is wrong is corrected whether or not anyone knew about the fault, so no table of known
+///   faults per browser is needed.
 pub fn install_plan(method: Method) -> Install {
-    if !browser_has(method) {
+    if method == Method::GrabFrame || !browser_has(method) {
         Install::Supply
-    } else if known_faults(method).is_empty() {
-        Install::Keep
     } else {
         Install::Wrap
     }
 }
 
-/// Where the browser's own `method` is known to break the spec in a way callers hit, one line
-/// each, as measured by this project's tests (docs/webkit.md lists each with its test). Empty
-/// where nothing is known, or where the browser lacks the method.
-///
-/// Known only for WebKit's `ImageCapture` (Safari 18.4+, WebKitGTK with its `ImageCapture`
-/// feature), recognised by `navigator.vendor`: a fault can only be seen by calling the method
-/// with a camera, which `install()` cannot do. Chrome's methods are kept.
-pub fn known_faults(method: Method) -> &'static [&'static str] {
-    if !browser_has(method) || !is_webkit() {
-        return &[];
-    }
-    match method {
-        Method::TakePhoto => &[
-            "resolves on a disabled track, with a live picture",
-            "ignores imageWidth and imageHeight (a photo of some other size)",
-            "never rejects NotSupportedError: out-of-range sizes, redEyeReduction and \
-             fillLightMode it does not offer all resolve",
-            "rejects OperationError, not UnknownError, when the track ends during the call",
-        ],
-        Method::GrabFrame => &[
-            "resolves on a disabled track, with a live picture",
-            "rejects OperationError, not UnknownError, when the track ends during the call",
-        ],
-        Method::GetPhotoCapabilities => &[
-            "resolves on a disabled track",
-            "leaves out redEyeReduction and fillLightMode",
-            "rejects UnknownError, not OperationError, for a track that is not a camera's",
-        ],
-        Method::GetPhotoSettings => &[
-            "resolves on a disabled track",
-            "leaves out redEyeReduction",
-            "rejects UnknownError, not OperationError, for a track that is not a camera's",
-        ],
-    }
-}
-
-/// Whether the page runs in WebKit (Safari, any browser on iOS, WebKitGTK, WPE).
-fn is_webkit() -> bool {
-    web_sys::window()
-        .map(|w| w.navigator())
-        .and_then(|n| Reflect::get(&n, &"vendor".into()).ok())
-        .and_then(|v| v.as_string())
-        .is_some_and(|vendor| vendor == "Apple Computer, Inc.")
+/// Whether [`ImageCapture`](crate::ImageCapture) lets the browser's own `method` do the work
+/// (behind our checks) where the browser has it: every method but `grabFrame`, for which ours
+/// is the better of the two in every browser (see [`install_plan`]).
+pub(crate) const fn delegates(method: Method) -> bool {
+    !matches!(method, Method::GrabFrame)
 }
 
 /// `new ImageCapture(track)` of the browser; `None` when it has none or it throws.
@@ -222,13 +197,15 @@ pub(crate) fn construct(track: &web_sys::MediaStreamTrack) -> Option<JsValue> {
 }
 
 /// Calls the browser's `method` on `object` (its own function, also where `install()` wrapped
-/// it) and awaits its promise. `Ok(None)` when the method is missing or ours, returns
-/// something that is not a promise (a legacy object), or rejects without a reason (Chrome's
-/// `grabFrame` rejects with `undefined` now and then, e.g. on the first frames of a track):
-/// the caller then uses its own implementation for this call.
+/// it) and awaits its promise. `Ok(None)` when the method is missing or ours, throws
+/// synchronously, returns something that is not a promise (a legacy object), or rejects with
+/// something that is not a `DOMException` (Chrome's `grabFrame` rejects with `undefined`): the
+/// caller then uses its own implementation for this call. The caller bounds the wait (a
+/// promise of the browser's that never settles).
 ///
 /// # Errors
-/// The browser's rejection, mapped.
+/// The browser's rejection with a `DOMException`, mapped (the caller renames it to the spec's
+/// name for the method where it is not one the spec gives).
 pub(crate) async fn call(
     object: &JsValue,
     method: Method,
@@ -240,13 +217,17 @@ pub(crate) async fn call(
     else {
         return Ok(None);
     };
-    let returned = Reflect::apply(&function, object, args).map_err(error::from_js)?;
+    let Ok(returned) = Reflect::apply(&function, object, args) else {
+        return Ok(None);
+    };
     let Ok(promise) = returned.dyn_into::<Promise>() else {
         return Ok(None);
     };
     match JsFuture::from(promise).await {
         Ok(value) => Ok(Some(value)),
-        Err(reason) if reason.is_undefined() || reason.is_null() => Ok(None),
-        Err(reason) => Err(error::from_js(reason)),
+        Err(reason) if reason.is_instance_of::<web_sys::DomException>() => {
+            Err(error::from_js(reason))
+        }
+        Err(_) => Ok(None),
     }
 }

@@ -7,12 +7,11 @@ use imagecapture_core::limits::{FRAME_TIMEOUT, PHOTO_TIMEOUT};
 use imagecapture_core::photo_settings::{check_photo_setting_types, plan_photo};
 use imagecapture_core::track::ULongRange;
 use imagecapture_core::{
-    Error, FillLightMode, ImageCaptureTrait, MediaSettingsRange, MediaStreamTrackTrait,
+    Error, ErrorName, FillLightMode, ImageCaptureTrait, MediaSettingsRange, MediaStreamTrackTrait,
     PhotoCapabilities, PhotoSettings, ReadyState, RedEyeReduction, Result, TrackKind,
 };
-use js_sys::{Array, Promise};
+use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use crate::bitmap::{Blob, ImageBitmap};
 use crate::browser::{self, Method};
@@ -72,10 +71,16 @@ impl ImageCaptureOptions {
 /// - `take_photo` honours `imageWidth`/`imageHeight` and the `type`/`quality` extensions: a
 ///   browser photo of another size or type is redrawn (see `photo::conform`); without a `type`
 ///   the browser's photo keeps its own type (PNG on Chromium's fake camera);
-/// - the browser's `grabFrame` calls are made one at a time (Chrome rejects a call made while
-///   another is pending): concurrent grabs all settle, each with its own frame;
-/// - a browser method that rejects without a reason (Chrome's `grabFrame` does, now and then,
-///   with `undefined`) is retried with ours;
+/// - `grab_frame` is ours in every browser (see [`install_plan`](crate::install_plan): ours
+///   never waits longer for a fresh frame than a browser's own, and Chrome's waits for the
+///   next frame even when a fresh one is waiting);
+/// - a browser method that throws, returns something that is not a promise, or rejects with
+///   something that is not a `DOMException` is replaced by ours for that call; so is a browser
+///   `takePhoto` that fails while the track is still usable (WebKit's rejects for a canvas
+///   track);
+/// - `take_photo` does not pass the browser a member whose value is the camera's fixed state
+///   (`redEyeReduction: false` where red-eye reduction is not controllable): the round trip
+///   `takePhoto(await getPhotoSettings())` works (see `plan_photo`);
 /// - the browser's photo capabilities are completed where it leaves members out (WebKit gives
 ///   only the sizes): `redEyeReduction` `"never"`, and on a track with a torch `fillLightMode`
 ///   `["off", "flash"]`, the flash then being the torch lit around the browser's photo;
@@ -94,8 +99,6 @@ pub struct ImageCapture {
     /// The browser's own `ImageCapture` for this track, made at the first delegated call.
     browser: OnceCell<Option<JsValue>>,
     source: RefCell<Option<Rc<VideoSource>>>,
-    /// The browser's `grabFrame` calls, one at a time.
-    grab_queue: Queue,
 }
 
 impl std::fmt::Debug for ImageCapture {
@@ -132,7 +135,6 @@ impl ImageCapture {
             options,
             browser: OnceCell::new(),
             source: RefCell::new(None),
-            grab_queue: Queue::default(),
         })
     }
 
@@ -147,7 +149,10 @@ impl ImageCapture {
     }
 
     fn browser_object(&self, method: Method) -> Option<&JsValue> {
-        if self.options.force_polyfill || browser::force_polyfill() || !browser::browser_has(method)
+        if self.options.force_polyfill
+            || browser::force_polyfill()
+            || !browser::delegates(method)
+            || !browser::browser_has(method)
         {
             return None;
         }
@@ -220,7 +225,11 @@ impl ImageCapture {
     // Ours.
 
     fn our_photo_capabilities(&self) -> Result<PhotoCapabilities> {
-        let (width, height) = self.current_size()?;
+        Ok(self.photo_capabilities_for(self.current_size()?))
+    }
+
+    /// Our photo capabilities on a track whose frames are `(width, height)` now.
+    fn photo_capabilities_for(&self, (width, height): (u32, u32)) -> PhotoCapabilities {
         let capabilities = self.track.get_capabilities();
         let range = |r: Option<ULongRange>, current: u32| {
             let (min, max) = match r {
@@ -234,7 +243,7 @@ impl ImageCapture {
             MediaSettingsRange::new(f64::from(min), f64::from(max), 1.0)
         };
         let has_torch = self.has_torch();
-        Ok(PhotoCapabilities {
+        PhotoCapabilities {
             red_eye_reduction: Some(RedEyeReduction::Never),
             image_height: Some(range(capabilities.height, height)),
             image_width: Some(range(capabilities.width, width)),
@@ -244,22 +253,48 @@ impl ImageCapture {
             } else {
                 Vec::new()
             }),
-        })
+        }
     }
 
     async fn our_take_photo(&self, settings: &PhotoSettings) -> Result<Blob> {
-        let capabilities = self.our_photo_capabilities()?;
-        let plan = plan_photo(settings, &capabilities, self.current_size()?)?;
+        // The settings are checked before any frame is waited for, where the track's settings
+        // give its size. A track whose settings give none (a canvas's or a generated track in
+        // some browsers) has the size of its frames: the first frame decides.
+        let planned = match self.track.size() {
+            Some(size) => Some(plan_photo(
+                settings,
+                &self.photo_capabilities_for(size),
+                size,
+            )?),
+            None => None,
+        };
         let source = self.source()?;
         let result = within(PHOTO_TIMEOUT, "takePhoto", async {
+            let deadline = now_ms() + FRAME_TIMEOUT.as_secs_f64() * 1000.0;
+            let (plan, probe) = match planned {
+                Some(plan) => (plan, None),
+                None => {
+                    let probe = source.still(false, deadline).await?;
+                    let capabilities = self.photo_capabilities_for(probe.size);
+                    (
+                        plan_photo(settings, &capabilities, probe.size)?,
+                        Some(probe),
+                    )
+                }
+            };
             let flash = plan.fill_light_mode == Some(FillLightMode::Flash);
             let _torch = if flash {
                 Some(Torch::light(&self.track).await?)
             } else {
                 None
             };
-            let deadline = now_ms() + FRAME_TIMEOUT.as_secs_f64() * 1000.0;
-            let still = source.still(flash, deadline).await?;
+            let still = match probe {
+                Some(still) if !flash => still,
+                _ => {
+                    let deadline = now_ms() + FRAME_TIMEOUT.as_secs_f64() * 1000.0;
+                    source.still(flash, deadline).await?
+                }
+            };
             let view = self.digital_crop(still.size);
             photo::develop(&still.image, still.size, view, &plan, plan.encoding).await
         })
@@ -344,17 +379,29 @@ impl ImageCapture {
     ) -> Result<Option<Blob>> {
         // The browser's own capabilities decide what is supported, as the browser would (and
         // where it would not: Chromium takes `fillLightMode: "flash"` without a flash, WebKit
-        // takes any size and any setting).
-        let given = if browser::browser_has(Method::GetPhotoCapabilities) {
-            self.browser_photo_capabilities_as_given(object).await?
+        // takes any size and any setting). Settings with none of the spec's members ask for
+        // nothing a capability could refuse: the browser's photo as it comes, at no extra call.
+        let checks = settings.image_width.is_some()
+            || settings.image_height.is_some()
+            || settings.red_eye_reduction.is_some()
+            || settings.fill_light_mode.is_some();
+        let given = if checks && browser::browser_has(Method::GetPhotoCapabilities) {
+            // Bounded as getPhotoCapabilities() itself: a browser's that never settles must
+            // not hold the photo for the whole photo time.
+            within(
+                FRAME_TIMEOUT,
+                "getPhotoCapabilities",
+                self.browser_photo_capabilities_as_given(object),
+            )
+            .await?
         } else {
             None
         };
-        let browser_flash = given.as_ref().is_some_and(|c| {
-            c.fill_light_mode
-                .as_ref()
-                .is_some_and(|modes| modes.contains(&FillLightMode::Flash))
-        });
+        let given_modes = given.as_ref().and_then(|c| c.fill_light_mode.clone());
+        let given_red_eye = given.as_ref().and_then(|c| c.red_eye_reduction);
+        let browser_flash = given_modes
+            .as_ref()
+            .is_some_and(|modes| modes.contains(&FillLightMode::Flash));
         let capabilities = match given {
             Some(c) => self.completed(c),
             None => self.our_photo_capabilities()?,
@@ -362,15 +409,25 @@ impl ImageCapture {
         let plan = plan_photo(settings, &capabilities, self.current_size()?)?;
         // A flash the browser does not offer is ours: the torch, lit for the browser's photo.
         let our_flash = plan.fill_light_mode == Some(FillLightMode::Flash) && !browser_flash;
-        // The extensions are ours; the browser's dictionary has no such members.
+        // The extensions are ours; the browser's dictionary has no such members. A member the
+        // browser does not offer to control, whose value `plan_photo` accepted as the camera's
+        // fixed state (`redEyeReduction: false` where it is "never", `fillLightMode: "off"`
+        // without any mode), is not passed on: Chrome rejects it (docs/chromium.md), and it
+        // asks for nothing the photo would not be anyway.
+        let browser_offers_mode = |mode: FillLightMode| {
+            given_modes
+                .as_ref()
+                .is_some_and(|modes| modes.contains(&mode))
+        };
         let browser_settings = PhotoSettings {
             mime_type: None,
             quality: None,
-            fill_light_mode: if our_flash {
-                None
-            } else {
-                settings.fill_light_mode
-            },
+            fill_light_mode: settings
+                .fill_light_mode
+                .filter(|&mode| !our_flash && browser_offers_mode(mode)),
+            red_eye_reduction: settings
+                .red_eye_reduction
+                .filter(|_| given_red_eye == Some(RedEyeReduction::Controllable)),
             ..settings.clone()
         };
         let args = Array::of1(&dictionary::to_js(&browser_settings)?);
@@ -405,6 +462,125 @@ impl Drop for ImageCapture {
     }
 }
 
+impl ImageCapture {
+    /// The spec's first step of every method, which runs when the method is called, before
+    /// anything is waited for: `InvalidStateError` when the track is not `live` (or, as in
+    /// Chrome and WPT, disabled). The `*_started` methods are the rest of each method, what
+    /// the spec runs "in parallel": a JavaScript binding calls this synchronously and then the
+    /// rest, so that a track stopped after the call began is a failure under way (the spec's
+    /// `OperationError` for `getPhotoCapabilities`/`getPhotoSettings`), not an inactive track.
+    ///
+    /// # Errors
+    /// `InvalidStateError` for an ended or disabled track.
+    pub fn check_usable(&self) -> Result<()> {
+        self.usable()
+    }
+
+    /// `takePhoto` after [`Self::check_usable`] (and WebIDL's conversion of the settings).
+    ///
+    /// # Errors
+    /// As [`ImageCaptureTrait::take_photo`], but the track's state is not checked first.
+    pub async fn take_photo_started(&self, settings: &PhotoSettings) -> Result<Blob> {
+        // Zoomed digitally: ours, drawn from the track's frames (the browser's photo does not
+        // know the emulation).
+        let browser = self
+            .browser_object(Method::TakePhoto)
+            .filter(|_| !self.digitally_zoomed());
+        if let Some(object) = browser {
+            let taken = within(
+                PHOTO_TIMEOUT,
+                "takePhoto",
+                self.browser_take_photo(object, settings),
+            )
+            .await;
+            match taken {
+                Ok(Some(photo)) => return Ok(photo),
+                // The browser's method is missing, threw or rejected without a DOMException.
+                Ok(None) => {}
+                // The spec's own answers (checked by us before the browser was called), and
+                // any failure once the track is no longer usable, stay.
+                Err(error)
+                    if matches!(
+                        error.name(),
+                        ErrorName::NotSupported | ErrorName::Type | ErrorName::InvalidState
+                    ) || self.track.check_usable().is_err() =>
+                {
+                    return Err(as_failure(error));
+                }
+                // The browser's photo failed on a usable track (WebKit's rejects for a canvas
+                // track, a browser's that timed out): ours for this call, bounded in its turn.
+                Err(_) => {}
+            }
+        }
+        self.our_take_photo(settings).await.map_err(as_failure)
+    }
+
+    /// `getPhotoCapabilities` after [`Self::check_usable`]: every failure, the track ending
+    /// meanwhile included, is `OperationError`.
+    ///
+    /// # Errors
+    /// `OperationError` when the capabilities cannot be gathered.
+    pub async fn get_photo_capabilities_started(&self) -> Result<PhotoCapabilities> {
+        if let Some(object) = self.browser_object(Method::GetPhotoCapabilities) {
+            let got = within(
+                FRAME_TIMEOUT,
+                "getPhotoCapabilities",
+                self.browser_photo_capabilities(object),
+            )
+            .await
+            .map_err(as_operation_failure)?;
+            if let Some(capabilities) = got {
+                return Ok(capabilities);
+            }
+        }
+        self.our_photo_capabilities().map_err(as_operation_failure)
+    }
+
+    /// `getPhotoSettings` after [`Self::check_usable`]: every failure, the track ending
+    /// meanwhile included, is `OperationError`.
+    ///
+    /// # Errors
+    /// `OperationError` when the settings cannot be gathered.
+    pub async fn get_photo_settings_started(&self) -> Result<PhotoSettings> {
+        if let Some(object) = self.browser_object(Method::GetPhotoSettings) {
+            let got = within(
+                FRAME_TIMEOUT,
+                "getPhotoSettings",
+                browser::call(object, Method::GetPhotoSettings, &Array::new()),
+            )
+            .await
+            .map_err(as_operation_failure)?;
+            if let Some(value) = got {
+                let mut settings: PhotoSettings =
+                    dictionary::from_js(&dictionary::plain_copy(&value, &PHOTO_KEYS).into());
+                // WebKit leaves it out: no red-eye reduction it was asked for (as ours).
+                settings.red_eye_reduction.get_or_insert(false);
+                return Ok(settings);
+            }
+        }
+        let (width, height) = self.current_size().map_err(as_operation_failure)?;
+        Ok(PhotoSettings {
+            // Chrome reports red-eye reduction as on only when the device always applies it.
+            red_eye_reduction: Some(false),
+            image_height: Some(f64::from(height)),
+            image_width: Some(f64::from(width)),
+            ..PhotoSettings::default()
+        })
+    }
+
+    /// `grabFrame` after [`Self::check_usable`]: ours in every browser (see
+    /// [`install_plan`](crate::install_plan)).
+    ///
+    /// # Errors
+    /// As [`ImageCaptureTrait::grab_frame`], but the track's state is not checked first.
+    pub async fn grab_frame_started(&self) -> Result<ImageBitmap> {
+        let bitmap = self.our_grab_frame().await.map_err(as_failure)?;
+        self.digitally_zoomed_frame(bitmap)
+            .await
+            .map_err(as_failure)
+    }
+}
+
 impl ImageCaptureTrait for ImageCapture {
     type Track = MediaStreamTrack;
     type Frame = ImageBitmap;
@@ -421,104 +597,22 @@ impl ImageCaptureTrait for ImageCapture {
     async fn take_photo(&self, settings: &PhotoSettings) -> Result<Blob> {
         check_photo_setting_types(settings)?;
         self.usable()?;
-        // Zoomed digitally: ours, drawn from the track's frames (the browser's photo does not
-        // know the emulation).
-        let browser = self
-            .browser_object(Method::TakePhoto)
-            .filter(|_| !self.digitally_zoomed());
-        if let Some(object) = browser {
-            let taken = within(
-                PHOTO_TIMEOUT,
-                "takePhoto",
-                self.browser_take_photo(object, settings),
-            )
-            .await
-            .map_err(as_failure)?;
-            if let Some(photo) = taken {
-                return Ok(photo);
-            }
-        }
-        self.our_take_photo(settings).await.map_err(as_failure)
+        self.take_photo_started(settings).await
     }
 
     async fn get_photo_capabilities(&self) -> Result<PhotoCapabilities> {
         self.usable()?;
-        if let Some(object) = self.browser_object(Method::GetPhotoCapabilities) {
-            let limit = FRAME_TIMEOUT;
-            let got = within(
-                limit,
-                "getPhotoCapabilities",
-                self.browser_photo_capabilities(object),
-            )
-            .await
-            .map_err(|e| e.renamed_unless_state())?;
-            if let Some(capabilities) = got {
-                return Ok(capabilities);
-            }
-        }
-        self.our_photo_capabilities()
-            .map_err(|e| e.renamed(imagecapture_core::ErrorName::Operation))
+        self.get_photo_capabilities_started().await
     }
 
     async fn get_photo_settings(&self) -> Result<PhotoSettings> {
         self.usable()?;
-        if let Some(object) = self.browser_object(Method::GetPhotoSettings) {
-            let got = within(
-                FRAME_TIMEOUT,
-                "getPhotoSettings",
-                browser::call(object, Method::GetPhotoSettings, &Array::new()),
-            )
-            .await
-            .map_err(|e| e.renamed_unless_state())?;
-            if let Some(value) = got {
-                let mut settings: PhotoSettings =
-                    dictionary::from_js(&dictionary::plain_copy(&value, &PHOTO_KEYS).into());
-                // WebKit leaves it out: no red-eye reduction it was asked for (as ours).
-                settings.red_eye_reduction.get_or_insert(false);
-                return Ok(settings);
-            }
-        }
-        let (width, height) = self
-            .current_size()
-            .map_err(|e| e.renamed(imagecapture_core::ErrorName::Operation))?;
-        Ok(PhotoSettings {
-            // Chrome reports red-eye reduction as on only when the device always applies it.
-            red_eye_reduction: Some(false),
-            image_height: Some(f64::from(height)),
-            image_width: Some(f64::from(width)),
-            ..PhotoSettings::default()
-        })
+        self.get_photo_settings_started().await
     }
 
     async fn grab_frame(&self) -> Result<ImageBitmap> {
         self.usable()?;
-        if let Some(object) = self.browser_object(Method::GrabFrame) {
-            let grabbed = self
-                .grab_queue
-                .run(within(
-                    FRAME_TIMEOUT,
-                    "grabFrame",
-                    browser::call(object, Method::GrabFrame, &Array::new()),
-                ))
-                .await
-                .map_err(as_failure)?;
-            if let Some(value) = grabbed {
-                let bitmap = value
-                    .dyn_into::<web_sys::ImageBitmap>()
-                    .map(ImageBitmap::from_raw)
-                    .map_err(|_| {
-                        Error::unknown("the browser's grabFrame() did not give an ImageBitmap")
-                    })?;
-                return self
-                    .digitally_zoomed_frame(bitmap)
-                    .await
-                    .map_err(as_failure);
-            }
-        }
-        let bitmap = self.our_grab_frame().await.map_err(as_failure)?;
-        self.digitally_zoomed_frame(bitmap)
-            .await
-            .map_err(as_failure)
+        self.grab_frame_started().await
     }
 }
 
@@ -526,7 +620,6 @@ impl ImageCaptureTrait for ImageCapture {
 /// WebKit rejects `OperationError` when the track ends meanwhile). The errors the spec gives
 /// names of their own — the track's state, unsupported settings, WebIDL's `TypeError` — stay.
 fn as_failure(error: Error) -> Error {
-    use imagecapture_core::ErrorName;
     match error.name() {
         ErrorName::InvalidState
         | ErrorName::NotSupported
@@ -536,49 +629,15 @@ fn as_failure(error: Error) -> Error {
     }
 }
 
-/// For `getPhotoCapabilities`/`getPhotoSettings`: failures other than the track's state are
-/// `OperationError` (the spec's name for them).
-trait RenameUnlessState {
-    fn renamed_unless_state(self) -> Self;
-}
-
-impl RenameUnlessState for Error {
-    fn renamed_unless_state(self) -> Self {
-        match self.name() {
-            imagecapture_core::ErrorName::InvalidState
-            | imagecapture_core::ErrorName::Operation => self,
-            _ => self.renamed(imagecapture_core::ErrorName::Operation),
-        }
-    }
-}
-
-/// Calls run one after another: each waits for the previous one to settle.
-#[derive(Default)]
-struct Queue {
-    tail: RefCell<Option<Promise>>,
-}
-
-/// Lets the next call of a [`Queue`] run when dropped, however this call ended.
-struct Turn(Option<js_sys::Function>);
-
-impl Drop for Turn {
-    fn drop(&mut self) {
-        if let Some(release) = self.0.take() {
-            let _ = release.call0(&JsValue::UNDEFINED);
-        }
-    }
-}
-
-impl Queue {
-    async fn run<T>(&self, call: impl std::future::Future<Output = T>) -> T {
-        let mut release = None;
-        let mine = Promise::new(&mut |resolve, _reject| release = Some(resolve));
-        let _turn = Turn(release);
-        let previous = self.tail.replace(Some(mine));
-        if let Some(previous) = previous {
-            let _ = JsFuture::from(previous).await;
-        }
-        call.await
+/// For `getPhotoCapabilities`/`getPhotoSettings` once under way: every failure is
+/// `OperationError`, the spec's name for data that "cannot be gathered for any reason (for
+/// example, the MediaStreamTrack being ended asynchronously)". The track's state was checked
+/// when the method was called ([`ImageCapture::check_usable`]); an `InvalidStateError` from
+/// the browser's call (Chrome's, for a track that ended meanwhile) is such a failure too.
+fn as_operation_failure(error: Error) -> Error {
+    match error.name() {
+        ErrorName::Operation => error,
+        _ => error.renamed(ErrorName::Operation),
     }
 }
 

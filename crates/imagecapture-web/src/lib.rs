@@ -48,9 +48,7 @@ mod timer;
 mod track;
 
 pub use bitmap::{Blob, ImageBitmap};
-pub use browser::{
-    Install, Method, browser_has, force_polyfill, install_plan, known_faults, set_force_polyfill,
-};
+pub use browser::{Install, Method, browser_has, force_polyfill, install_plan, set_force_polyfill};
 pub use devices::MediaDevices;
 pub use image_capture::{ImageCapture, ImageCaptureOptions};
 pub use track::MediaStreamTrack;

@@ -63,6 +63,21 @@ impl Entry {
         }
     }
 
+    /// `entry.js`, written next to `index.js`: which build of the module this entry has, so
+    /// that `index.js` knows it at import without the module (which it loads lazily).
+    const fn entry_module(self) -> &'static str {
+        match self {
+            Self::Default => {
+                "// Written by `cargo xtask pkg`: the module beside this file has no digital zoom.\n\
+                 export const DIGITAL_ZOOM = false;\n"
+            }
+            Self::Zoom => {
+                "// Written by `cargo xtask pkg`: the module beside this file has digital zoom.\n\
+                 export const DIGITAL_ZOOM = true;\n"
+            }
+        }
+    }
+
     /// The hand-written types of `pkg/src/` it has, copied as they are.
     const fn types(self) -> &'static [&'static str] {
         match self {
@@ -257,6 +272,9 @@ fn build_entry(
     for file in entry.types() {
         copy(&pkg.join("src").join(file), &out.join(file))?;
     }
+    let entry_js = out.join("entry.js");
+    fs::write(&entry_js, entry.entry_module())
+        .map_err(|e| format!("cannot write {}: {e}", entry_js.display()))?;
 
     println!("\n{entry:?} entry ({}):", out.display());
     print_sizes(&out)
@@ -467,6 +485,7 @@ fn print_sizes(dist: &Path) -> Result<(), String> {
         format!("{STEM}_bg.wasm"),
         format!("{STEM}.js"),
         "index.js".to_string(),
+        "entry.js".to_string(),
     ];
     println!("\n{:<24} {:>10} {:>10}", "file", "bytes", "gzip -9");
     let (mut raw_total, mut gzip_total) = (0, 0);

@@ -87,15 +87,29 @@ pub fn command_teed(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> (Result<(), String>, String) {
+    command_teed_without(program, args, env, &[])
+}
+
+/// [`command_teed`] with the environment variables `unset` removed (as [`command_without`]).
+pub fn command_teed_without(
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    unset: &[&str],
+) -> (Result<(), String>, String) {
     use std::io::{BufRead, BufReader};
     let shown = shown(program, args);
     println!("\n$ {shown}");
     let started = Instant::now();
-    let child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .envs(env.iter().copied())
-        .stdout(std::process::Stdio::piped())
-        .spawn();
+        .stdout(std::process::Stdio::piped());
+    for name in unset {
+        command.env_remove(name);
+    }
+    let child = command.spawn();
     let mut child = match child {
         Ok(child) => child,
         Err(e) => return (Err(format!("cannot run `{shown}`: {e}")), String::new()),

@@ -905,6 +905,75 @@ pub async fn stop_goes_ahead_of_queued_photos<H: Harness>(h: &H) -> Outcome {
     Outcome::Passed
 }
 
+/// <https://w3c.github.io/mediacapture-image/#dom-imagecapture-getphotocapabilities>
+/// A `getPhotoCapabilities()` or `getPhotoSettings()` call under way when the track stops
+/// resolves, or rejects `OperationError`: the track was live when the call began, so its ending
+/// is a failure to gather the data ("for example, the MediaStreamTrack being ended
+/// asynchronously"), not `InvalidStateError`.
+pub async fn photo_calls_in_flight_when_the_track_stops_resolve_or_are_operation_errors<
+    H: Harness,
+>(
+    h: &H,
+) -> Outcome {
+    for which in ["getPhotoCapabilities", "getPhotoSettings"] {
+        let (track, capture) = open(h).await;
+        let call = async {
+            if which == "getPhotoCapabilities" {
+                capture.get_photo_capabilities().await.map(|_| ())
+            } else {
+                capture.get_photo_settings().await.map(|_| ())
+            }
+        };
+        let stop = async {
+            track.stop();
+        };
+        // The call is polled first: it has begun (its state check passed) when the track stops.
+        let (result, ()) = join2(call, stop).await;
+        if let Err(error) = result {
+            assert_eq!(
+                error.name(),
+                ErrorName::Operation,
+                "{which}() cut short by stop(): {error}"
+            );
+        }
+    }
+    Outcome::Passed
+}
+
+/// <https://w3c.github.io/mediacapture-image/#dom-imagecapture-takephoto>
+/// What `getPhotoSettings()` gave goes back into `takePhoto()`: a member at the camera's fixed
+/// state (`redEyeReduction: false` where red-eye reduction is "never") asks for nothing the
+/// camera cannot do, while the other value still rejects `NotSupportedError`.
+pub async fn take_photo_accepts_what_get_photo_settings_gave<H: Harness>(h: &H) -> Outcome {
+    let (track, capture) = open(h).await;
+    let settings = capture
+        .get_photo_settings()
+        .await
+        .expect("getPhotoSettings");
+    let caps = capture
+        .get_photo_capabilities()
+        .await
+        .expect("getPhotoCapabilities");
+    capture
+        .take_photo(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("takePhoto({settings:?}) from getPhotoSettings: {e}"));
+    if caps.red_eye_reduction == Some(RedEyeReduction::Never) {
+        assert_eq!(settings.red_eye_reduction, Some(false), "{settings:?}");
+        let on = PhotoSettings {
+            red_eye_reduction: Some(true),
+            ..settings.clone()
+        };
+        assert_rejects(
+            capture.take_photo(&on).await,
+            ErrorName::NotSupported,
+            "redEyeReduction: true on a camera that never reduces red-eye",
+        );
+    }
+    track.stop();
+    Outcome::Passed
+}
+
 /// Runs two futures side by side.
 async fn join2<A: std::future::Future, B: std::future::Future>(
     a: A,

@@ -51,6 +51,8 @@ macro_rules! for_each_case {
             apply_constraints_changes_the_size_and_grabs_follow,
             calls_in_flight_settle_when_the_track_stops,
             stop_goes_ahead_of_queued_photos,
+            photo_calls_in_flight_when_the_track_stops_resolve_or_are_operation_errors,
+            take_photo_accepts_what_get_photo_settings_gave,
             capabilities_are_consistent_with_settings,
             each_control_in_range_is_applied_and_shows_in_settings,
             out_of_range_exact_is_overconstrained_and_changes_nothing,

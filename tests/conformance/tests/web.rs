@@ -1,7 +1,8 @@
 //! The conformance suite in a browser, on the web backend, five times in one build:
 //!
-//! - `own`: the browser's own `ImageCapture` methods where it has them (all four in Chromium;
-//!   none in Firefox, where this is ours again), ours for the rest;
+//! - `own`: the browser's own `ImageCapture` methods where it has them, behind our checks, as
+//!   `install()` wraps them (three in Chromium and WebKit; `grabFrame` is ours in every
+//!   browser; none in Firefox, where this is ours again), ours for the rest;
 //! - `forced`: ours for every method (`set_force_polyfill(true)`);
 //! - `forced_without_video_frame`, `forced_polling`: ours again, as in older browsers that lack
 //!   `VideoFrame`, or `VideoFrame` and `requestVideoFrameCallback` (the fallbacks of our
@@ -39,8 +40,8 @@ use imagecapture_core::{
     MediaTrackSupportedConstraints,
 };
 use imagecapture_web::{
-    ImageCapture, ImageCaptureOptions, MediaDevices, MediaStreamTrack, Method, browser_has,
-    set_force_polyfill,
+    ImageCapture, ImageCaptureOptions, Install, MediaDevices, MediaStreamTrack, Method,
+    browser_has, install_plan, set_force_polyfill,
 };
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -406,7 +407,8 @@ impl WebHarness {
         let camera = camera().await;
         let own = matches!(mode, Mode::Own | Mode::DigitalZoom);
         let own_photo = own && browser_has(Method::TakePhoto);
-        let own_grab = own && browser_has(Method::GrabFrame);
+        // Ours in every browser (install_plan): never the browser's own today.
+        let own_grab = own && delegated(Method::GrabFrame);
         let mut devices = Devices::camera();
         if mode == Mode::DigitalZoom {
             devices.camera = devices.camera.with_digital_zoom(true);
@@ -499,7 +501,14 @@ macro_rules! web_suite {
 
 for_each_case!(web_suite);
 
-/// The `own` runs use the browser's methods exactly where it has them, and `forced` never.
+/// Whether `own` lets the browser's `method` do the work: where the browser has it and the one
+/// rule wraps it (`grabFrame` is ours in every browser).
+fn delegated(method: Method) -> bool {
+    browser_has(method) && install_plan(method) == Install::Wrap
+}
+
+/// The `own` runs use the browser's methods exactly where it has them and the rule wraps them,
+/// and `forced` never.
 #[wasm_bindgen_test]
 async fn own_and_forced_pick_the_methods_they_say() {
     shape_the_browser();
@@ -513,7 +522,7 @@ async fn own_and_forced_pick_the_methods_they_say() {
     let per_instance =
         ImageCapture::with_options(track.clone(), ImageCaptureOptions::polyfill()).unwrap();
     for method in Method::ALL {
-        assert_eq!(own.uses_browser(method), browser_has(method), "{method:?}");
+        assert_eq!(own.uses_browser(method), delegated(method), "{method:?}");
         assert!(!per_instance.uses_browser(method), "{method:?}");
     }
     set_force_polyfill(true);
