@@ -50,7 +50,25 @@ impl ImageBitmap {
         }
     }
 
-    /// The pixels, borrowed.
+    /// The pixels, borrowed: RGBA, 4 bytes a pixel, rows top to bottom, no padding.
+    ///
+    /// ```
+    /// use imagecapture_core::{ImageBitmapTrait, ImageCaptureTrait, MediaDevicesTrait};
+    /// use imagecapture_core::{MediaStreamConstraints, MediaStreamTrackTrait};
+    /// use imagecapture_native::fake::FakeCamera;
+    /// use imagecapture_native::{ImageCapture, MediaDevices};
+    ///
+    /// # pollster::block_on(async {
+    /// let devices = MediaDevices::with_fake_camera(FakeCamera::default());
+    /// let stream = devices.get_user_media(&MediaStreamConstraints::video()).await?;
+    /// let track = stream.video_track().expect("a video track");
+    /// let frame = ImageCapture::new(track.clone())?.grab_frame().await?;
+    /// assert_eq!(frame.pixels().len(), (frame.width() * frame.height() * 4) as usize);
+    /// let pixels: Vec<u8> = frame.into_pixels(); // no copy
+    /// # assert!(!pixels.is_empty());
+    /// track.stop();
+    /// # Ok::<(), imagecapture_core::Error>(()) }).unwrap();
+    /// ```
     pub fn pixels(&self) -> &[u8] {
         &self.rgba
     }
@@ -94,6 +112,26 @@ impl Blob {
     }
 
     /// The encoded bytes, borrowed: write them to a file as they are.
+    ///
+    /// ```
+    /// use imagecapture_core::{ImageCaptureTrait, MediaDevicesTrait, PhotoSettings};
+    /// use imagecapture_core::{MediaStreamConstraints, MediaStreamTrackTrait};
+    /// use imagecapture_native::fake::FakeCamera;
+    /// use imagecapture_native::{ImageCapture, MediaDevices};
+    ///
+    /// # pollster::block_on(async {
+    /// let devices = MediaDevices::with_fake_camera(FakeCamera::default());
+    /// let stream = devices.get_user_media(&MediaStreamConstraints::video()).await?;
+    /// let track = stream.video_track().expect("a video track");
+    /// let photo = ImageCapture::new(track.clone())?
+    ///     .take_photo(&PhotoSettings::with_width(320.0))
+    ///     .await?;
+    /// let path = std::env::temp_dir().join(format!("photo.{}", photo.extension()));
+    /// std::fs::write(&path, photo.as_bytes()).expect("write the photo");
+    /// # assert_eq!(photo.extension(), "jpg");
+    /// track.stop();
+    /// # Ok::<(), imagecapture_core::Error>(()) }).unwrap();
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
     }

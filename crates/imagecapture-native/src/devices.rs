@@ -64,6 +64,19 @@ impl Default for MediaDevices {
 
 impl MediaDevices {
     /// The platform's cameras, plus the fake camera when [`FAKE_CAMERA_ENV`] is set.
+    ///
+    /// ```no_run
+    /// use imagecapture_core::{MediaDevicesTrait, MediaStreamConstraints};
+    /// use imagecapture_native::MediaDevices;
+    ///
+    /// # pollster::block_on(async {
+    /// let devices = MediaDevices::new();
+    /// for camera in devices.enumerate_devices().await? {
+    ///     println!("{} {}", camera.device_id, camera.label); // "camera:0 Integrated Camera"
+    /// }
+    /// let stream = devices.get_user_media(&MediaStreamConstraints::video()).await?;
+    /// # Ok::<(), imagecapture_core::Error>(()) }).unwrap();
+    /// ```
     pub fn new() -> Self {
         let mut devices = Self::platform();
         if let Ok(spec) = std::env::var(FAKE_CAMERA_ENV) {
@@ -86,6 +99,21 @@ impl MediaDevices {
     }
 
     /// This fake camera only, as if it were the machine's one camera.
+    ///
+    /// ```
+    /// use imagecapture_core::{MediaDevicesTrait, MediaStreamConstraints, MediaStreamTrackTrait};
+    /// use imagecapture_native::MediaDevices;
+    /// use imagecapture_native::fake::{FakeCamera, FakeCameraConfig};
+    ///
+    /// # pollster::block_on(async {
+    /// let camera = FakeCamera::new(FakeCameraConfig::from_spec("mjpeg@15").expect("a spec"));
+    /// let unplug = camera.handle();
+    /// let devices = MediaDevices::with_fake_camera(camera);
+    /// let stream = devices.get_user_media(&MediaStreamConstraints::video()).await?;
+    /// let track = stream.video_track().expect("a video track");
+    /// unplug.unplug(); // the track ends, as with a USB camera pulled out
+    /// # Ok::<(), imagecapture_core::Error>(()) }).unwrap();
+    /// ```
     pub fn with_fake_camera(camera: FakeCamera) -> Self {
         Self {
             platform: false,
