@@ -36,6 +36,8 @@ use crate::{install, pkg, run};
 /// written. No tests, no sources beyond those.
 const PACKED_FILES: &[&str] = &[
     "README.md",
+    // Which build this is (`DIGITAL_ZOOM`), read by index.js at import (crates/xtask/src/pkg.rs).
+    "dist/entry.js",
     "dist/imagecapture_js.js",
     "dist/imagecapture_js.js.map",
     "dist/imagecapture_js_bg.wasm",
@@ -45,6 +47,7 @@ const PACKED_FILES: &[&str] = &[
     "dist/polyfill.d.ts",
     "dist/polyfill.js",
     "dist/polyfill.js.map",
+    "dist/zoom/entry.js",
     "dist/zoom/imagecapture_js.js",
     "dist/zoom/imagecapture_js.js.map",
     "dist/zoom/imagecapture_js_bg.wasm",
