@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::bitmap::{Blob, ImageBitmap};
 use crate::browser::{self, Method};
 use crate::source::VideoSource;
-use crate::timer::{now_ms, within};
+use crate::timer::{Either, now_ms, race, sleep, within};
 use crate::track::MediaStreamTrack;
 use crate::{dictionary, digital, photo};
 
@@ -487,12 +487,19 @@ impl ImageCapture {
             .browser_object(Method::TakePhoto)
             .filter(|_| !self.digitally_zoomed());
         if let Some(object) = browser {
-            let taken = within(
+            let photo = within(
                 PHOTO_TIMEOUT,
                 "takePhoto",
                 self.browser_take_photo(object, settings),
-            )
-            .await;
+            );
+            // The track stopping settles the call at once: the browser's own may not (WebKit's
+            // took 4–7 s to settle 25 photos in flight when their track stopped).
+            let taken = match race(photo, self.until_unusable()).await {
+                Either::Left(taken) => taken,
+                Either::Right(()) => Err(Error::unknown(
+                    "takePhoto: the track ended while the photo was under way",
+                )),
+            };
             match taken {
                 Ok(Some(photo)) => return Ok(photo),
                 // The browser's method is missing, threw or rejected without a DOMException.
@@ -513,6 +520,14 @@ impl ImageCapture {
             }
         }
         self.our_take_photo(settings).await.map_err(as_failure)
+    }
+
+    /// Resolves once the track is no longer usable (stopped, ended or disabled), looked at every
+    /// 50 ms: `stop()` fires no event.
+    async fn until_unusable(&self) {
+        while self.track.check_usable().is_ok() {
+            sleep(50.0).await;
+        }
     }
 
     /// `getPhotoCapabilities` after [`Self::check_usable`]: every failure, the track ending
