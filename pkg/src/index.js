@@ -436,12 +436,12 @@ let lastReport = null;
 /**
  * What install() does with the browser's method `name` on `proto`: imagecapture-web's
  * `install_plan`, the one rule, in plain JS (the module is not needed to decide; the package
- * test *install()'s plan is the module's installPlan()* keeps the two the same). `grabFrame`:
- * ours in every browser; a method the browser has (seen through a wrapper of ours), unless its
- * object is the legacy event-based one: wrapped; otherwise supplied.
+ * test *install()'s plan is the module's installPlan()* keeps the two the same). A method the
+ * browser has (seen through a wrapper of ours), unless its object is the legacy event-based one:
+ * wrapped; otherwise supplied. (A wrapped `grabFrame` is the browser's only while ours has no
+ * frame yet for the track, ours once its frames flow: docs/chromium.md.)
  */
 function planFor(proto, name) {
-  if (name === 'grabFrame') return 'supplied';
   if (proto === null || typeof proto !== 'object' || 'onphoto' in proto) return 'supplied';
   let method = proto[name];
   if (typeof method === 'function' && method[OURS]) method = method[NATIVE];
@@ -459,9 +459,11 @@ function planFor(proto, name) {
  *     capabilities) and corrected after (a photo of the size and type asked for, the spec's
  *     error names, complete dictionaries, a bounded wait); it stays reachable as
  *     `ImageCapture.prototype[name][Symbol.for('imagecapture.native')]`;
+ *     (`grabFrame`: the browser's serves only while ours has no frame yet for the track, so a
+ *     first grab costs what the browser's does; ours, started meanwhile, serves once its frames
+ *     flow, handing out a fresh frame at once where one is waiting: docs/chromium.md);
  *   - supplied by ours where the browser lacks it (or has the legacy event-based `takePhoto` of
- *     Firefox), and for `grabFrame` in every browser: ours hands out a fresh frame at once
- *     where one is waiting, a browser's waits for the next (docs/chromium.md);
+ *     Firefox);
  *   - `{ wrap: false }` keeps every method the browser has as it is.
  *   `track` is supplied where the object lacks it.
  * - `{ force: true }`: ours becomes the global and uses none of the browser's methods.

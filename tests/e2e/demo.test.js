@@ -71,9 +71,10 @@ const RUNS = [
     browser: 'chromium',
     path: '/',
     screenshot: 'demo-chromium.png',
-    // Chromium ships all four methods: through the polyfill entry, three are wrapped and
-    // grabFrame is ours (one rule for every browser, docs/chromium.md).
-    sources: { ...every('wrapped'), grabFrame: 'ours' },
+    // Chromium ships all four methods: through the polyfill entry, all four are wrapped (one
+    // rule for every browser; grabFrame's is used for a first grab while ours starts,
+    // docs/chromium.md).
+    sources: every('wrapped'),
     // Chromium's own takePhoto() ignores imageWidth/imageHeight on its fake camera; wrapped,
     // its photo is redrawn at the size asked for.
     photoFollowsSlider: true,
@@ -113,8 +114,8 @@ const RUNS = [
     vivid: 0.05,
   },
   ...[
-    // Safari 26: WebKit's three methods wrapped by install(), grabFrame ours (docs/webkit.md).
-    { shape: 'webkit-native', path: '/', sources: { ...every('wrapped'), grabFrame: 'ours' } },
+    // Safari 26: WebKit's four methods wrapped by install() (docs/webkit.md).
+    { shape: 'webkit-native', path: '/', sources: every('wrapped') },
     // Safari 18.x: no grabFrame of WebKit's, so ours; the other three WebKit's, wrapped.
     {
       shape: 'webkit-partial',

@@ -44,8 +44,8 @@ pub fn has_digital_zoom() -> bool {
 }
 
 /// `ImageCapture`: stills and frames from a video track, with the browser's own method behind
-/// the spec's checks where it has one (not `grabFrame`: ours is the better of the two), and
-/// ours otherwise.
+/// the spec's checks where it has one (`grabFrame`: only for a first grab, while ours starts),
+/// and ours otherwise.
 #[wasm_bindgen(js_name = ImageCapture)]
 pub struct JsImageCapture {
     /// The object the constructor was given, handed back by `track` as it is.
@@ -185,8 +185,8 @@ impl JsImageCapture {
 /// What the package's `install()` does with each of the four methods of the browser's own
 /// `ImageCapture`: `{ takePhoto, getPhotoCapabilities, getPhotoSettings, grabFrame }`, each
 /// `"wrapped"` (the browser's, behind the spec's checks and corrected where its result breaks
-/// the spec) or `"supplied"` (ours: the browser has none, only a legacy one, or ours is the
-/// better of the two, `grabFrame`). The one place this is decided is
+/// the spec; `grabFrame` for a first grab, while ours starts) or `"supplied"` (ours: the browser
+/// has none, or only a legacy one). The one place this is decided is
 /// [`imagecapture_web::install_plan`]; `install({ wrap: false })` keeps what it would wrap.
 #[wasm_bindgen(js_name = installPlan)]
 pub fn install_plan() -> Object {

@@ -141,9 +141,7 @@ pub enum Install {
     /// complete dictionaries, a bounded wait). What the browser gets right passes through
     /// as it is.
     Wrap,
-    /// Ours does the work: the browser has no such method (or only a legacy one), or ours is
-    /// the better of the two by a rule that holds in every browser (`grabFrame`, see
-    /// [`install_plan`]).
+    /// Ours does the work: the browser has no such method (or only a legacy one).
     Supply,
 }
 
@@ -161,33 +159,26 @@ impl Install {
 /// What `install()` does with `method`: one rule for every browser, which never looks at the
 /// user agent or the vendor (docs/chromium.md, docs/webkit.md).
 ///
-/// - `grabFrame`: [`Install::Supply`], ours in every browser. Ours hands out a fresh frame
-///   (newer than the last one this `ImageCapture` gave) at once when one is waiting, and waits
-///   for the next frame only when none is: it never waits longer than a grab of the next
-///   frame, which is the most a browser's own can do to be fresh (Chrome's waits for the next
-///   frame: 25 ms on demand against ours' 2 ms, BENCHMARKS.md), and back-to-back grabs run at
-///   the camera's frame rate either way. Same guarantees (a fresh frame, the track's size,
-///   the spec's errors), never slower: ours is the better of the two wherever it runs, and it
-///   runs wherever a `<video>` plays a track.
 /// - the browser lacks the method (or has only a legacy one): [`Install::Supply`];
 /// - otherwise [`Install::Wrap`]: the browser's method does the work behind the spec's
 ///   checks, and is corrected where its result breaks the spec (see
 ///   [`ImageCapture`](crate::ImageCapture)). A browser that is right passes through; one that
 ///   is wrong is corrected whether or not anyone knew about the fault, so no table of known
 ///   faults per browser is needed.
+///
+/// `grabFrame` wrapped is a rule on the state of our frame source, the same in every browser:
+/// while ours has no frame yet for the track, the browser's own serves the call (it grabs from
+/// the capture pipeline at once, where ours first has to start a `<video>`), its result checked
+/// (an `ImageBitmap` of the track's size) and every frame ours had up to then counted as handed
+/// out; ours is started meanwhile, and once its frames flow it serves every call: it hands out
+/// a frame newer than the last one handed out at once when one is waiting, where a browser's
+/// own waits for the next frame (Chrome's: 25 ms on demand against ours' 2 ms, BENCHMARKS.md).
 pub fn install_plan(method: Method) -> Install {
-    if method == Method::GrabFrame || !browser_has(method) {
-        Install::Supply
-    } else {
+    if browser_has(method) {
         Install::Wrap
+    } else {
+        Install::Supply
     }
-}
-
-/// Whether [`ImageCapture`](crate::ImageCapture) lets the browser's own `method` do the work
-/// (behind our checks) where the browser has it: every method but `grabFrame`, for which ours
-/// is the better of the two in every browser (see [`install_plan`]).
-pub(crate) const fn delegates(method: Method) -> bool {
-    !matches!(method, Method::GrabFrame)
 }
 
 /// `new ImageCapture(track)` of the browser; `None` when it has none or it throws.
@@ -211,18 +202,30 @@ pub(crate) async fn call(
     method: Method,
     args: &Array,
 ) -> Result<Option<JsValue>> {
-    let Some(function) = Reflect::get(object, &method.js_name().into())
+    let Some(promise) = start_call(object, method, args) else {
+        return Ok(None);
+    };
+    settled(promise).await
+}
+
+/// Calls the browser's `method` on `object` as [`call`] does, without awaiting it: its promise,
+/// or `None` when the method is missing or ours, throws synchronously or returns something that
+/// is not a promise.
+pub(crate) fn start_call(object: &JsValue, method: Method, args: &Array) -> Option<Promise> {
+    let function = Reflect::get(object, &method.js_name().into())
         .ok()
-        .and_then(native_function)
-    else {
-        return Ok(None);
-    };
-    let Ok(returned) = Reflect::apply(&function, object, args) else {
-        return Ok(None);
-    };
-    let Ok(promise) = returned.dyn_into::<Promise>() else {
-        return Ok(None);
-    };
+        .and_then(native_function)?;
+    Reflect::apply(&function, object, args)
+        .ok()?
+        .dyn_into::<Promise>()
+        .ok()
+}
+
+/// What a promise of [`start_call`] settles with, as [`call`] gives it.
+///
+/// # Errors
+/// The rejection with a `DOMException`, mapped.
+pub(crate) async fn settled(promise: Promise) -> Result<Option<JsValue>> {
     match JsFuture::from(promise).await {
         Ok(value) => Ok(Some(value)),
         Err(reason) if reason.is_instance_of::<web_sys::DomException>() => {

@@ -1,6 +1,6 @@
 //! `ImageCapture` in the browser: the browser's own method where it has one, ours where not.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 
 use imagecapture_core::limits::{FRAME_TIMEOUT, PHOTO_TIMEOUT};
@@ -71,9 +71,12 @@ impl ImageCaptureOptions {
 /// - `take_photo` honours `imageWidth`/`imageHeight` and the `type`/`quality` extensions: a
 ///   browser photo of another size or type is redrawn (see `photo::conform`); without a `type`
 ///   the browser's photo keeps its own type (PNG on Chromium's fake camera);
-/// - `grab_frame` is ours in every browser (see [`install_plan`](crate::install_plan): ours
-///   never waits longer for a fresh frame than a browser's own, and Chrome's waits for the
-///   next frame even when a fresh one is waiting);
+/// - `grab_frame` is the browser's only while ours has no frame yet (see
+///   [`install_plan`](crate::install_plan)): the browser's grabs at once where ours first
+///   starts a `<video>`, but once ours' frames flow ours hands out a waiting fresh frame at
+///   once, where Chrome's waits for the next one; the browser's frame must be an
+///   `ImageBitmap` of the track's size, and the frame ours hands out next one presented after
+///   the browser's call resolved;
 /// - a browser method that throws, returns something that is not a promise, or rejects with
 ///   something that is not a `DOMException` is replaced by ours for that call; so is a browser
 ///   `takePhoto` that fails while the track is still usable (WebKit's rejects for a canvas
@@ -99,6 +102,9 @@ pub struct ImageCapture {
     /// The browser's own `ImageCapture` for this track, made at the first delegated call.
     browser: OnceCell<Option<JsValue>>,
     source: RefCell<Option<Rc<VideoSource>>>,
+    /// Whether the browser's `grabFrame` was called: it serves one call at most (the first,
+    /// while ours starts), as two of its frames in a row may be the same (Chrome's).
+    browser_grabbed: Cell<bool>,
 }
 
 impl std::fmt::Debug for ImageCapture {
@@ -135,6 +141,7 @@ impl ImageCapture {
             options,
             browser: OnceCell::new(),
             source: RefCell::new(None),
+            browser_grabbed: Cell::new(false),
         })
     }
 
@@ -149,10 +156,7 @@ impl ImageCapture {
     }
 
     fn browser_object(&self, method: Method) -> Option<&JsValue> {
-        if self.options.force_polyfill
-            || browser::force_polyfill()
-            || !browser::delegates(method)
-            || !browser::browser_has(method)
+        if self.options.force_polyfill || browser::force_polyfill() || !browser::browser_has(method)
         {
             return None;
         }
@@ -303,15 +307,80 @@ impl ImageCapture {
         result
     }
 
-    async fn our_grab_frame(&self) -> Result<ImageBitmap> {
+    async fn our_grab_frame(&self, deadline: f64) -> Result<ImageBitmap> {
         let source = self.source()?;
-        let deadline = now_ms() + FRAME_TIMEOUT.as_secs_f64() * 1000.0;
         let result = source.grab(self.track.size(), deadline).await;
         self.release_if_ended();
         result.map(ImageBitmap::from_raw)
     }
 
+    /// Whether ours has a frame for this track (its frames flow).
+    fn our_frames_flow(&self) -> bool {
+        self.source
+            .borrow()
+            .as_ref()
+            .is_some_and(|source| source.has_frame())
+    }
+
     // The browser's.
+
+    /// The browser's `grabFrame` for the first grab, while ours has no frame yet, ours started
+    /// meanwhile: the
+    /// browser's frame when it is an `ImageBitmap` of the track's size and comes before ours
+    /// has a frame; `None` for ours to serve the call (the browser's method is missing, threw,
+    /// rejected without a `DOMException`, gave something else, ours' frames came first, or ours
+    /// handed out a frame meanwhile, to a call made at the same time). The browser's frame
+    /// counts as handed out: the next frame ours hands out is presented after it.
+    ///
+    /// # Errors
+    /// The browser's rejection with a `DOMException`.
+    async fn browser_grab_frame(
+        &self,
+        object: &JsValue,
+        deadline: f64,
+    ) -> Result<Option<ImageBitmap>> {
+        self.browser_grabbed.set(true);
+        let Some(promise) = browser::start_call(object, Method::GrabFrame, &Array::new()) else {
+            return Ok(None);
+        };
+        // Ours starts now, in the background, so that later calls find its frames waiting.
+        let source = self.source()?;
+        source.start();
+        let handed = source.handed_count();
+        let browser = browser::settled(promise.clone());
+        let value = match race(browser, source.first_frame(deadline)).await {
+            Either::Left(settled) => settled?,
+            Either::Right(()) => {
+                // Ours serves this call; the browser's frame, if one comes, is closed.
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(Some(value)) = browser::settled(promise).await {
+                        if let Ok(bitmap) = value.dyn_into::<web_sys::ImageBitmap>() {
+                            bitmap.close();
+                        }
+                    }
+                });
+                return Ok(None);
+            }
+        };
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let Ok(bitmap) = value.dyn_into::<web_sys::ImageBitmap>() else {
+            return Ok(None);
+        };
+        // Closed when dropped, unless handed out.
+        let bitmap = ImageBitmap::from_raw(bitmap);
+        let size = (bitmap.as_raw().width(), bitmap.as_raw().height());
+        if self.track.size().is_some_and(|wanted| wanted != size) || size.0 == 0 || size.1 == 0 {
+            return Ok(None);
+        }
+        if source.handed_count() != handed {
+            // A call made meanwhile got a frame of ours, which may be newer than this one.
+            return Ok(None);
+        }
+        source.handed_elsewhere();
+        Ok(Some(bitmap))
+    }
 
     /// The browser's own photo capabilities, as it gives them; `None` when its call fell back.
     async fn browser_photo_capabilities_as_given(
@@ -583,13 +652,34 @@ impl ImageCapture {
         })
     }
 
-    /// `grabFrame` after [`Self::check_usable`]: ours in every browser (see
+    /// `grabFrame` after [`Self::check_usable`]: the browser's while ours has no frame yet for
+    /// the track (where the browser has one), ours once its frames flow (see
     /// [`install_plan`](crate::install_plan)).
     ///
     /// # Errors
     /// As [`ImageCaptureTrait::grab_frame`], but the track's state is not checked first.
     pub async fn grab_frame_started(&self) -> Result<ImageBitmap> {
-        let bitmap = self.our_grab_frame().await.map_err(as_failure)?;
+        let deadline = now_ms() + FRAME_TIMEOUT.as_secs_f64() * 1000.0;
+        let browser = self
+            .browser_object(Method::GrabFrame)
+            .filter(|_| !self.browser_grabbed.get() && !self.our_frames_flow());
+        let mut grabbed = None;
+        if let Some(object) = browser {
+            match self.browser_grab_frame(object, deadline).await {
+                Ok(bitmap) => grabbed = bitmap,
+                // A failure once the track is no longer usable stays; on a usable track ours
+                // serves the call.
+                Err(error) if self.track.check_usable().is_err() => {
+                    self.release_if_ended();
+                    return Err(as_failure(error));
+                }
+                Err(_) => {}
+            }
+        }
+        let bitmap = match grabbed {
+            Some(bitmap) => bitmap,
+            None => self.our_grab_frame(deadline).await.map_err(as_failure)?,
+        };
         self.digitally_zoomed_frame(bitmap)
             .await
             .map_err(as_failure)

@@ -140,6 +140,21 @@ impl Drop for OwnedFrame {
 struct Snapshot {
     frame: OwnedFrame,
     generation: u64,
+    /// When the camera captured it (the callback's `captureTime`, on the [`now_ms`] clock),
+    /// where the browser gives it.
+    capture_time: Option<f64>,
+}
+
+/// A frame handed out by someone else (the browser's own `grabFrame`), which the next frame
+/// ours hands out must be newer than.
+#[derive(Clone, Copy)]
+struct Barrier {
+    /// When that frame was handed out ([`now_ms`]): it was captured before.
+    time: f64,
+    /// The frames presented by then ([`State::generation`]).
+    generation: u64,
+    /// Polling: `currentTime` by then.
+    current_time: f64,
 }
 
 #[derive(Default)]
@@ -164,6 +179,10 @@ struct State {
     handed_time: f64,
     /// When a frame was last asked for.
     last_demand: f64,
+    /// Frames handed out by `grab`, counted.
+    handed_count: u64,
+    /// The frame last handed out by someone else, until ours hands out a newer one.
+    barrier: Option<Barrier>,
     /// Tasks waiting for the next presented frame.
     waiters: Vec<Waker>,
 }
@@ -246,10 +265,12 @@ impl VideoSource {
             let weak: Weak<Inner> = Rc::downgrade(&inner);
             let callback = FrameCallback::new(move |_now: JsValue, metadata: JsValue| {
                 if let Some(inner) = weak.upgrade() {
-                    let presented = Reflect::get(&metadata, &"presentedFrames".into())
-                        .ok()
-                        .and_then(|v| v.as_f64());
-                    inner.on_presented(presented);
+                    let number = |name: &str| {
+                        Reflect::get(&metadata, &name.into())
+                            .ok()
+                            .and_then(|v| v.as_f64())
+                    };
+                    inner.on_presented(number("presentedFrames"), number("captureTime"));
                 }
             });
             *inner.on_frame.borrow_mut() = Some(callback);
@@ -301,6 +322,62 @@ impl VideoSource {
                     ]
                     .concat(),
                 ));
+            }
+            self.inner.wait(deadline - now).await;
+        }
+    }
+
+    /// Whether the element has shown a frame that `grab` can hand out (or could have, had it
+    /// not been handed out already): our frames flow.
+    pub(crate) fn has_frame(&self) -> bool {
+        if self.inner.api.snapshots() {
+            self.inner.state.borrow().generation > 0
+        } else {
+            self.inner.video.ready_state() >= HAVE_CURRENT_DATA
+        }
+    }
+
+    /// Keeps the frame callbacks running as if a frame had been asked for now, so that frames
+    /// are waiting for the next `grab`.
+    pub(crate) fn start(&self) {
+        self.inner.demand(now_ms());
+    }
+
+    /// How many frames `grab` has handed out.
+    pub(crate) fn handed_count(&self) -> u64 {
+        self.inner.state.borrow().handed_count
+    }
+
+    /// A frame was handed out now by someone else (the browser's own `grabFrame`): every frame
+    /// presented up to now counts as handed out, so that the next `grab` hands out a frame
+    /// presented after this call, never one as old as that frame or older.
+    ///
+    /// That frame was captured before now; the `<video>` may still present it (or one as old)
+    /// after now, as it shows the camera's frames a little later than the browser grabs them.
+    /// So a frame of ours counts as newer when the camera captured it after now (the frame
+    /// callback's `captureTime`, where the browser gives one), else when it is the second
+    /// frame presented after now or later (polling: when `currentTime` moved two frame
+    /// intervals on).
+    pub(crate) fn handed_elsewhere(&self) {
+        let current_time = self.inner.video.current_time();
+        let mut state = self.inner.state.borrow_mut();
+        state.handed = state.generation;
+        state.snapshot = None;
+        state.handed_thumbnail = None;
+        state.barrier = Some(Barrier {
+            time: now_ms(),
+            generation: state.generation,
+            current_time,
+        });
+    }
+
+    /// Waits until [`Self::has_frame`], at most until `deadline`.
+    pub(crate) async fn first_frame(&self, deadline: f64) {
+        loop {
+            let now = now_ms();
+            self.inner.demand(now);
+            if self.has_frame() || now >= deadline || self.inner.check_live("").is_err() {
+                return;
             }
             self.inner.wait(deadline - now).await;
         }
@@ -384,7 +461,7 @@ impl Inner {
 
     /// A frame was presented (a `requestVideoFrameCallback` callback, with the metadata's
     /// `presentedFrames` count where the browser gives one).
-    fn on_presented(&self, presented: Option<f64>) {
+    fn on_presented(&self, presented: Option<f64>, capture_time: Option<f64>) {
         let mut state = self.state.borrow_mut();
         state.pending = None;
         if self.api.video_frame {
@@ -413,7 +490,13 @@ impl Inner {
                     state.generation += 1;
                     let generation = state.generation;
                     // The previous snapshot, never handed out, closes here.
-                    state.snapshot = Some(Snapshot { frame, generation });
+                    // A capture time on another clock (in the future, or long past) is not one.
+                    let capture_time = capture_time.filter(|t| *t <= now && *t > now - 1000.0);
+                    state.snapshot = Some(Snapshot {
+                        frame,
+                        generation,
+                        capture_time,
+                    });
                 }
             }
         } else {
@@ -477,11 +560,23 @@ impl Inner {
         if state.generation <= state.handed {
             return None;
         }
-        if !fits(state.snapshot.as_ref()?.frame.size()) {
+        let newest = state.snapshot.as_ref()?;
+        if !fits(newest.frame.size()) {
             return None;
         }
+        if let Some(barrier) = state.barrier {
+            let newer = match newest.capture_time {
+                Some(captured) => captured > barrier.time,
+                None => newest.generation >= barrier.generation + 2,
+            };
+            if !newer {
+                return None;
+            }
+        }
         let snapshot = state.snapshot.take()?;
+        state.barrier = None;
         state.handed = snapshot.generation;
+        state.handed_count += 1;
         Some(snapshot.frame)
     }
 
@@ -526,11 +621,17 @@ impl Inner {
                 _ => true,
             };
             let still_scene = time >= state.handed_time + 2.0 * interval;
-            if !(changed || still_scene) {
+            // After a frame handed out elsewhere, only a frame presented after it.
+            let after_barrier = state
+                .barrier
+                .is_none_or(|b| time >= b.current_time + 2.0 * interval);
+            if !(changed || still_scene) || !after_barrier {
                 return Ok(None);
             }
+            state.barrier = None;
             state.handed_thumbnail = thumbnail;
             state.handed_time = time;
+            state.handed_count += 1;
         }
         let resize = size.filter(|s| *s != natural);
         match (frame, bitmap) {
