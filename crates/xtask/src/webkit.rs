@@ -105,28 +105,6 @@ impl Shape {
     }
 }
 
-/// Ends `child` by its PID: SIGTERM, then SIGKILL when it is still there after 5 s; reaps it.
-fn end(child: &mut Child) {
-    if matches!(child.try_wait(), Ok(Some(_))) {
-        return;
-    }
-    let pid = child.id().to_string();
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if matches!(child.try_wait(), Ok(Some(_))) {
-            return;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
 /// An X server of our own: `Xvfb` on a display number it picks itself among the free ones
 /// (`-displayfd`), ended by its PID when dropped.
 pub struct Xvfb {
@@ -153,7 +131,7 @@ impl Xvfb {
         // Xvfb writes the display number and a newline once it accepts connections.
         let (mut child, number) = start_and_read_line(command, "Xvfb (apt-get install xvfb)")?;
         if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-            end(&mut child);
+            run::end(&mut child);
             return Err(format!("Xvfb reported no display (it said {number:?})"));
         }
         let display = format!(":{number}");
@@ -169,7 +147,7 @@ impl Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        end(&mut self.child);
+        run::end(&mut self.child);
     }
 }
 
@@ -190,7 +168,7 @@ impl SessionBus {
         let (mut child, address) =
             start_and_read_line(command, "dbus-daemon (apt-get install dbus-daemon)")?;
         if address.is_empty() {
-            end(&mut child);
+            run::end(&mut child);
             return Err("dbus-daemon reported no address".into());
         }
         println!("(D-Bus session bus at {address}, pid {})", child.id());
@@ -205,7 +183,7 @@ impl SessionBus {
 
 impl Drop for SessionBus {
     fn drop(&mut self) {
-        end(&mut self.child);
+        run::end(&mut self.child);
     }
 }
 
@@ -219,7 +197,7 @@ fn start_and_read_line(mut command: Command, what: &str) -> Result<(Child, Strin
         .spawn()
         .map_err(|e| format!("cannot start {what}: {e}"))?;
     let Some(mut stdout) = child.stdout.take() else {
-        end(&mut child);
+        run::end(&mut child);
         return Err(format!("{what}: no stdout"));
     };
     let (sender, receiver) = std::sync::mpsc::channel();
@@ -239,7 +217,7 @@ fn start_and_read_line(mut command: Command, what: &str) -> Result<(Child, Strin
     match receiver.recv_timeout(START_TIMEOUT) {
         Ok(line) => Ok((child, line)),
         Err(_) => {
-            end(&mut child);
+            run::end(&mut child);
             Err(format!("{what} said nothing within 30 s"))
         }
     }
@@ -297,7 +275,7 @@ impl MiniBrowser {
                 return Ok(Self { child, port });
             }
             if started.elapsed() > START_TIMEOUT {
-                end(&mut child);
+                run::end(&mut child);
                 return Err(format!(
                     "the MiniBrowser of {} did not listen within 30 s; its output is in {}",
                     shape.name(),
@@ -311,7 +289,7 @@ impl MiniBrowser {
 
 impl Drop for MiniBrowser {
     fn drop(&mut self) {
-        end(&mut self.child);
+        run::end(&mut self.child);
     }
 }
 
