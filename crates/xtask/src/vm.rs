@@ -68,6 +68,10 @@ const MODULE_ROOTS: [&str; 3] = ["virtio_pci", "9pnet_virtio", "9p"];
 /// (for commands run in `chroot /host`).
 const GUEST_PATH: &str = "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/// The writable folder of the chrooted programs (a tmpfs; HOME and TMPDIR): the host's root,
+/// `/tmp` included, is read-only there.
+const GUEST_SCRATCH: &str = "/dev/shm";
+
 /// How the guest's marker lines on the console begin.
 const MARK: &str = "xtask-vm: ";
 
@@ -108,10 +112,14 @@ mount -t 9p -o trans=virtio,version=9p2000.L out /out \
     || fail "cannot mount the output folder (9p tag out)"
 [ -f /out/job ] || fail "no /out/job"
 . /out/job
-# The chrooted commands see the guest's devices (vivid's /dev/video*), kernel and a writable /tmp.
-for d in dev proc sys tmp; do
+# The chrooted commands see the guest's devices (vivid's /dev/video*) and kernel, and a writable
+# /dev/shm (HOME and TMPDIR). The host's /tmp stays as it is (read-only): the workspace, and the
+# programs to run, may be under it (a CI clone is).
+for d in dev proc sys; do
     mount --bind "/$d" "/host/$d" || fail "cannot bind /$d into /host"
 done
+mkdir -p /host/dev/shm && mount -t tmpfs tmpfs /host/dev/shm || fail "cannot mount /dev/shm in /host"
+
 # Bounded on this side too: should the host lose track of QEMU, the guest still ends.
 ( sleep "$WATCHDOG"; mark "error: watchdog: still running after $WATCHDOG s"; poweroff -f ) &
 vivid || fail "chroot /host modprobe vivid $VIVID_OPTIONS"
@@ -133,7 +141,8 @@ pub struct Job {
     /// The program: an absolute path on the host, or a name looked up on the guest's PATH.
     pub program: String,
     pub args: Vec<String>,
-    /// Variables set for the program (besides PATH and HOME=/tmp; nothing else is inherited).
+    /// Variables set for the program (besides PATH, and HOME and TMPDIR at [`GUEST_SCRATCH`];
+    /// nothing else is inherited).
     pub env: Vec<(String, String)>,
     /// The program's working folder (a host path).
     pub cwd: PathBuf,
@@ -228,7 +237,7 @@ fn host_program(root: &Path, program: &str) -> Result<String, String> {
 ///
 /// The test binary gets `IMAGECAPTURE_V4L2_DEVICE=/dev/video0` and `--test-threads=1` (and
 /// `RUST_BACKTRACE`, `RUST_LOG` when they are set here), runs as root in the host's root
-/// filesystem (read-only; `/tmp` is writable) with the workspace root as its working folder.
+/// filesystem (read-only; `/dev/shm` is writable) with the workspace root as its working folder.
 pub fn test_stage() -> Result<(), String> {
     let started = Instant::now();
     // The build needs what the native build needs (libclang for nokhwa's V4L2 bindings).
@@ -247,7 +256,7 @@ pub fn test_stage() -> Result<(), String> {
         // `--show-output`: the runner prints its skips (`SKIPPED v4l2::…`) on stdout.
         args: vec![
             "-c".into(),
-            r#""$1" --test-threads=1 --show-output && echo "$ snapshot /tmp/photo.jpg --width 1920" && "$2" /tmp/photo.jpg --width 1920"#.into(),
+            r#""$1" --test-threads=1 --show-output && echo "$ snapshot $TMPDIR/photo.jpg --width 1920" && "$2" "$TMPDIR/photo.jpg" --width 1920"#.into(),
             "v4l2-stage".into(),
             suite,
             example,
@@ -714,7 +723,11 @@ fn job_script(job: &Job, watchdog: Duration) -> Result<String, String> {
         .chain(job.vivid_options.split_whitespace())
         .collect();
     let vivid_words: Vec<String> = vivid.iter().map(|o| sh_quote(o)).collect();
-    let mut env = vec![format!("PATH={GUEST_PATH}"), "HOME=/tmp".to_owned()];
+    let mut env = vec![
+        format!("PATH={GUEST_PATH}"),
+        format!("HOME={GUEST_SCRATCH}"),
+        format!("TMPDIR={GUEST_SCRATCH}"),
+    ];
     for (name, value) in &job.env {
         if name.is_empty() || name.contains('=') {
             return Err(format!("vm: {name:?} is no variable name"));
