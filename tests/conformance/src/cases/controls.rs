@@ -1021,6 +1021,10 @@ pub async fn digital_zoom_2x_shows_the_centre_of_the_frame_at_full_size<H: Harne
         share > 0.85,
         "zoom 2 shows the centre: only {share:.2} of the pixels match"
     );
+    // The photo against a zoomed frame grabbed just before it (the one above showed the
+    // centre): against the zoom-1 frame of earlier, a camera whose whole picture moves (vivid's,
+    // WebKit's mock under load) leaves too little in common by the time the photo is taken.
+    let (just_before, ..) = grab(&capture).await;
     let photo = capture
         .take_photo(&PhotoSettings::default())
         .await
@@ -1032,10 +1036,10 @@ pub async fn digital_zoom_2x_shows_the_centre_of_the_frame_at_full_size<H: Harne
             .chunks_exact(3)
             .flat_map(|p| [p[0], p[1], p[2], 255])
             .collect();
-        let share = share_matching(&whole, &rgba, (w, hgt), centre);
+        let share = share_matching(&just_before, &rgba, (w, hgt), (0, 0, w, hgt));
         assert!(
             share > 0.8,
-            "a zoomed photo shows the centre: only {share:.2} match"
+            "a zoomed photo shows what a zoomed grab does: only {share:.2} match"
         );
     }
     if let Some(max) = caps.pan.and_then(|p| p.max) {
