@@ -1007,53 +1007,95 @@ pub async fn digital_zoom_2x_shows_the_centre_of_the_frame_at_full_size<H: Harne
         "zoom range {zoom:?}"
     );
     assert_eq!(number(&track, Control::Zoom), Some(1.0));
-    let (whole, w, hgt) = grab(&capture).await;
-    track
-        .apply_constraints(&number_set(Control::Zoom, exact(2.0)).into())
-        .await
-        .expect("zoom 2");
-    assert_eq!(number(&track, Control::Zoom), Some(2.0));
-    let (zoomed, zw, zh) = grab(&capture).await;
-    assert_eq!((zw, zh), (w, hgt), "a zoomed frame has the track's size");
-    let centre = (w / 4, hgt / 4, w / 2, hgt / 2);
-    let share = share_matching(&whole, &zoomed, (w, hgt), centre);
+    // Each check compares pictures taken moments apart, and is measured up to three times: a
+    // camera whose whole picture changes now and then (WebKit's mock camera under load gave
+    // 0.00 once in a few runs, on grabs and photos alike) must not fail it, while a zoom that
+    // is wrong fails every time.
+    let view = |zoom: f64, pan: Option<f64>| -> MediaTrackConstraints {
+        let mut set = number_set(Control::Zoom, exact(zoom));
+        if let Some(pan) = pan {
+            Control::Pan.constrain_in(&mut set, exact(pan));
+        }
+        set.into()
+    };
+    let mut size = (0, 0);
+    let mut best = 0.0f64;
+    for _ in 0..3 {
+        track
+            .apply_constraints(&view(1.0, None))
+            .await
+            .expect("zoom 1");
+        let (whole, w, hgt) = grab(&capture).await;
+        track
+            .apply_constraints(&view(2.0, None))
+            .await
+            .expect("zoom 2");
+        assert_eq!(number(&track, Control::Zoom), Some(2.0));
+        let (zoomed, zw, zh) = grab(&capture).await;
+        assert_eq!((zw, zh), (w, hgt), "a zoomed frame has the track's size");
+        size = (w, hgt);
+        let centre = (w / 4, hgt / 4, w / 2, hgt / 2);
+        best = best.max(share_matching(&whole, &zoomed, size, centre));
+        if best > 0.85 {
+            break;
+        }
+    }
     assert!(
-        share > 0.85,
-        "zoom 2 shows the centre: only {share:.2} of the pixels match"
+        best > 0.85,
+        "zoom 2 shows the centre: only {best:.2} of the pixels match"
     );
-    // The photo against a zoomed frame grabbed just before it (the one above showed the
-    // centre): against the zoom-1 frame of earlier, a camera whose whole picture moves (vivid's,
-    // WebKit's mock under load) leaves too little in common by the time the photo is taken.
-    let (just_before, ..) = grab(&capture).await;
-    let photo = capture
-        .take_photo(&PhotoSettings::default())
-        .await
-        .expect("takePhoto at zoom 2");
-    let bytes = photo.bytes().await.expect("read the photo");
-    if let Some((rgb, pw, ph)) = jpeg_rgb(&bytes) {
+    let (w, hgt) = size;
+    // The photo against a zoomed frame grabbed just before it (the check above showed the
+    // centre).
+    let mut best = 0.0f64;
+    for _ in 0..3 {
+        let (just_before, ..) = grab(&capture).await;
+        let photo = capture
+            .take_photo(&PhotoSettings::default())
+            .await
+            .expect("takePhoto at zoom 2");
+        let bytes = photo.bytes().await.expect("read the photo");
+        let Some((rgb, pw, ph)) = jpeg_rgb(&bytes) else {
+            // Not a JPEG (a browser's own photo type): its pixels are not checked here.
+            best = 1.0;
+            break;
+        };
         assert_eq!((pw, ph), (w, hgt), "a zoomed photo has the track's size");
         let rgba: Vec<u8> = rgb
             .chunks_exact(3)
             .flat_map(|p| [p[0], p[1], p[2], 255])
             .collect();
-        let share = share_matching(&just_before, &rgba, (w, hgt), (0, 0, w, hgt));
-        assert!(
-            share > 0.8,
-            "a zoomed photo shows what a zoomed grab does: only {share:.2} match"
-        );
+        best = best.max(share_matching(&just_before, &rgba, size, (0, 0, w, hgt)));
+        if best > 0.8 {
+            break;
+        }
     }
+    assert!(
+        best > 0.8,
+        "a zoomed photo shows what a zoomed grab does: only {best:.2} match"
+    );
     if let Some(max) = caps.pan.and_then(|p| p.max) {
-        let mut set = number_set(Control::Zoom, exact(2.0));
-        Control::Pan.constrain_in(&mut set, exact(max));
-        track
-            .apply_constraints(&set.into())
-            .await
-            .expect("pan to the right");
-        let (panned, ..) = grab(&capture).await;
-        let share = share_matching(&whole, &panned, (w, hgt), (w / 2, hgt / 4, w / 2, hgt / 2));
+        let mut best = 0.0f64;
+        for _ in 0..3 {
+            track
+                .apply_constraints(&view(1.0, None))
+                .await
+                .expect("zoom 1");
+            let (whole, ..) = grab(&capture).await;
+            track
+                .apply_constraints(&view(2.0, Some(max)))
+                .await
+                .expect("pan to the right");
+            let (panned, ..) = grab(&capture).await;
+            let right = (w / 2, hgt / 4, w / 2, hgt / 2);
+            best = best.max(share_matching(&whole, &panned, size, right));
+            if best > 0.85 {
+                break;
+            }
+        }
         assert!(
-            share > 0.85,
-            "pan right shows the right half: only {share:.2} match"
+            best > 0.85,
+            "pan right shows the right half: only {best:.2} match"
         );
     }
     track.stop();
