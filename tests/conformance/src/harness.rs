@@ -124,6 +124,21 @@ pub struct Expectations {
     pub apply_rejects_impossible: bool,
 }
 
+impl Expectations {
+    /// The native backend's, on any camera (the fake one, or vivid): JPEG by default, PNG on
+    /// request, sizes that follow `applyConstraints` (1280 wide besides the default), and
+    /// `OverconstrainedError` for a size the camera lacks.
+    pub const fn native() -> Self {
+        Self {
+            default_photo_type: "image/jpeg",
+            png_extension: true,
+            resizes_on_apply: true,
+            other_width: 1280,
+            apply_rejects_impossible: true,
+        }
+    }
+}
+
 /// Opens the default camera and wraps its track in an `ImageCapture`.
 pub async fn open<H: Harness>(h: &H) -> (H::Track, H::Capture) {
     let stream = h

@@ -95,13 +95,7 @@ impl Harness for NativeHarness {
     }
 
     fn expectations(&self) -> Expectations {
-        Expectations {
-            default_photo_type: "image/jpeg",
-            png_extension: true,
-            resizes_on_apply: true,
-            other_width: 1280,
-            apply_rejects_impossible: true,
-        }
+        Expectations::native()
     }
 
     fn faults(&self) -> Option<&dyn Faults> {

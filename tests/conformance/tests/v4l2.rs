@@ -293,14 +293,8 @@ impl Harness for Vivid {
     }
 
     fn expectations(&self) -> Expectations {
-        Expectations {
-            default_photo_type: "image/jpeg",
-            png_extension: true,
-            resizes_on_apply: true,
-            // vivid's webcam sizes: 320×180, 640×360, 640×480, 1280×720, 1920×1080, 3840×2160.
-            other_width: 1280,
-            apply_rejects_impossible: true,
-        }
+        // vivid's webcam sizes: 320×180, 640×360, 640×480, 1280×720, 1920×1080, 3840×2160.
+        Expectations::native()
     }
 
     fn faults(&self) -> Option<&dyn Faults> {
